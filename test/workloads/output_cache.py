@@ -1,0 +1,20 @@
+"""Cause 3 outside a notebook: an output cache that keeps every displayed frame alive.
+
+IPython stores a cell's last expression in Out[n]; a view such as df.head() keeps the whole
+block alive. This script mimics that with a dict of heads, one per simulated cell run,
+with idle time between runs: a staircase per execution.
+"""
+import time
+
+import numpy as np
+import pandas as pd
+
+from _common import parse
+
+args = parse(__doc__, iterations=10, sleep=0.5)
+out = {}
+for n in range(1, args.iterations + 1):
+    df = pd.DataFrame(np.random.rand(2_000_000, 5))
+    out[n] = df.head()  # keeps the 80 MB block alive, as Out[n] does
+    del df
+    time.sleep(args.sleep)
