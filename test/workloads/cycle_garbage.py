@@ -1,8 +1,9 @@
 """Cause 1: cyclic garbage holding big buffers.
 
 Each iteration builds a 40 MB DataFrame held by an object that refers to itself. Only the
-cyclic GC frees it, and generation-2 collections are triggered by object counts, not bytes,
-so the frames pile up: RSS draws a sawtooth whose troughs climb.
+cyclic GC frees it, and collections are triggered by object counts, not bytes: young
+collections free some holders, the rest are promoted and wait for a rare generation-2
+collection. RSS draws a sawtooth whose troughs climb.
 """
 import time
 
@@ -11,8 +12,12 @@ import pandas as pd
 
 from _common import parse, release
 
-args = parse(__doc__, iterations=60, sleep=0.05)
+args = parse(__doc__, iterations=140, sleep=0.04)
 arr = np.random.rand(1_000_000, 5)  # 40 MB
+# A session's long-lived objects (loaded modules, lookup tables). Full collections wait until
+# the objects promoted since the last one reach a quarter of these, so the more a session
+# holds, the longer the troughs climb before a full collection resets them.
+lookup = {i: str(i) for i in range(200_000)}
 
 
 class Holder:
@@ -24,10 +29,9 @@ class Holder:
 for i in range(args.iterations):
     holder = Holder(pd.DataFrame(arr.copy()))
     holder.frame.xs(1000)
-    # Small cyclic objects make the GC's object counts move, as real code does.
-    junk = [[j] for j in range(2000)]
-    for item in junk:
-        item.append(item)
-    del junk
+    # Real loops also make many small objects; they drive the young collections that free
+    # some holders while the others are promoted to the old generation.
+    rows = [{"i": i, "j": j} for j in range(600)]
+    del rows
     release(args.fix)
     time.sleep(args.sleep)

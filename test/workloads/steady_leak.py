@@ -8,8 +8,8 @@ import numpy as np
 
 from _common import parse
 
-args = parse(__doc__, iterations=80, sleep=0.05)
+args = parse(__doc__, iterations=200, sleep=0.05)
 results = []
 for i in range(args.iterations):
-    results.append(np.ones(1_000_000))  # 8 MB a step, kept
+    results.append(np.ones(500_000))  # 4 MB a step, kept
     time.sleep(args.sleep)

@@ -1,0 +1,559 @@
+import { mannKendallZ, medianOf, theilSenSlope } from './stats';
+
+export type Pattern = 'flat' | 'sawtooth-ratchet' | 'staircase' | 'steady-growth';
+
+export interface Forecast {
+  /** The ceiling used, or null when none is known (a recorded trace without `--limit`). */
+  readonly limitBytes: number | null;
+  /** Seconds from the last sample until the peaks reach the limit at the trough slope; null when not growing. */
+  readonly secondsToLimit: number | null;
+  /** The same as a trace time (seconds). */
+  readonly reachesLimitAt: number | null;
+}
+
+export interface Verdict {
+  readonly pattern: Pattern;
+  readonly alarm: boolean;
+  /** Trace time (s) of the first sample at which the alarm was raised, or null. */
+  readonly firstAlarmAt: number | null;
+  /** Theil–Sen slope of the troughs over the time scale that decided (bytes/s). */
+  readonly troughSlopeBytesPerSec: number;
+  /** Rise-and-drop cycles in that window. */
+  readonly teeth: number;
+  /** Floor now minus the floor at the start of the growth (bytes); 0 when flat. */
+  readonly growthBytes: number;
+  readonly baselineBytes: number | null;
+  readonly peakBytes: number;
+  readonly lastBytes: number;
+  readonly samples: number;
+  readonly startTime: number | null;
+  readonly lastTime: number | null;
+  /** The pattern while the alarm was last raised (it stays after the alarm clears); null if it never was. */
+  readonly lastAlarmPattern: Pattern | null;
+  /** The window (s) of the time scale the verdict comes from; null when flat. */
+  readonly timescaleSec: number | null;
+  readonly forecast: Forecast;
+}
+
+export interface DetectorOptions {
+  /** Ceiling for the forecast (bytes); may be changed later with `setLimit`. */
+  readonly limitBytes?: number | null;
+}
+
+// ---- Thresholds, and why each has its value -------------------------------------------------
+
+const MIB = 1024 * 1024;
+/**
+ * Finest bucket (s). Samples arrive at 1–20 Hz; half a second keeps the floor of each bucket
+ * meaningful at 20 Hz (10 samples) without leaving most buckets empty at 1 Hz, and is well
+ * below the one-second teeth of a fast DataFrame loop.
+ */
+const BASE_BUCKET_SEC = 0.5;
+/** Buckets per time scale. Each scale doubles the bucket, so 64 buckets span 32 s, 64 s, … 24 days. */
+const WINDOW = 64;
+const MAX_LEVELS = 22;
+/** Fewer points than this cannot make a Mann–Kendall test reach significance on noisy data. */
+const MIN_POINTS = 8;
+/**
+ * Mann–Kendall Z to raise (one-sided p < 0.005) and to hold (p < 0.1). A scale is evaluated
+ * every bucket, so a loose raise threshold would fire on noise sooner or later; the lower hold
+ * threshold is the hysteresis that keeps an alarm steady through one noisy window.
+ */
+const Z_RAISE = 2.58;
+const Z_HOLD = 1.28;
+/**
+ * Growth must be at least this much, and this share of the floor it started from: CPython's
+ * own caches, imports and arenas move RSS by a few MB, and a few percent of a large kernel
+ * is allocator noise, while a ratchet worth fixing adds at least a DataFrame per tooth.
+ */
+const MIN_RISE_BYTES = 16 * MIB;
+const MIN_RISE_FRACTION = 0.05;
+/**
+ * A one-off fill (loading a dataset, warming a cache) rises in one go; a ratchet keeps rising.
+ * The floor's rise from 25 % to 75 % of its extent must take at least this long (and three
+ * buckets of the scale) before an alarm: a few seconds at the finest scale, proportionally
+ * longer at coarser ones.
+ */
+const MIN_RISE_TIME_SEC = 2;
+const MIN_RISE_TIME_BUCKETS = 3;
+/** The floor must have made a new high within this share of the window to count as still growing. */
+const ONGOING_SHARE_RAISE = 0.25;
+const ONGOING_SHARE_HOLD = 0.5;
+/** Consecutive evaluations needed to raise and to clear: a single odd window never flips the alarm. */
+const RAISE_CONFIRMATIONS = 2;
+const CLEAR_CONFIRMATIONS = 3;
+/**
+ * Zigzag reversal: a tooth is a drop of at least 4 MiB and 3 % of the peak. Python's RSS
+ * jitter is well under 1 %; one 40 MB frame in a 1 GB kernel is 4 %.
+ */
+const REVERSAL_MIN_BYTES = 4 * MIB;
+const REVERSAL_FRACTION = 0.03;
+/**
+ * A sawtooth returns a large share of what each tooth climbed (a collection frees the
+ * garbage; only what was promoted stays). A staircase returns almost nothing: the freed
+ * memory stays in malloc's arenas or in a cache. 30 % sits between the two with room for noise.
+ */
+const SAWTOOTH_MIN_TEETH = 2;
+const SAWTOOTH_MIN_DROP_SHARE = 0.3;
+/**
+ * Steps versus a steady climb: a staircase spends a good part of its time on plateaus
+ * (between cell runs, between batches), a climb moves between almost every pair of samples.
+ * Measured on the workloads: a steady leak sits still less than 10 % of the time, the
+ * retention and output-cache staircases 40-60 %. A move is one of at least 1 MiB and 0.5 %.
+ */
+const STAIRCASE_MIN_PLATEAU_SHARE = 0.3;
+const PLATEAU_TOLERANCE_FRACTION = 0.005;
+const MAX_INTERVAL_WEIGHT_SEC = 2;
+const TEETH_CAPACITY = 512;
+/** Six strictly rising troughs are the fewest that reach Z_RAISE; 32 bound the cost. */
+const MIN_TROUGHS_TESTED = 6;
+const MAX_TROUGHS_TESTED = 32;
+
+// ---- Time scales -----------------------------------------------------------------------------
+
+interface LevelEvaluation {
+  readonly growingHold: boolean;
+  readonly growingRaise: boolean;
+  readonly baseline: number;
+  readonly rise: number;
+  readonly windowStart: number;
+}
+
+class TimeScale {
+  readonly width: number;
+  // the bucket being filled
+  openStart = NaN;
+  openMin = 0;
+  openMax = 0;
+  openCount = 0;
+  openFlatTime = 0;
+  openTime = 0;
+  // closed buckets, oldest first from `head`
+  readonly mins = new Float64Array(WINDOW);
+  readonly maxs = new Float64Array(WINDOW);
+  readonly mids = new Float64Array(WINDOW);
+  /** Seconds spent on a plateau, and seconds observed, inside each bucket (from raw samples). */
+  readonly flatTimes = new Float64Array(WINDOW);
+  readonly times = new Float64Array(WINDOW);
+  head = 0;
+  count = 0;
+  /** Mann–Kendall S over `mins`, kept incrementally: O(WINDOW) a bucket instead of O(WINDOW²). */
+  mkS = 0;
+  alarmed = false;
+  raiseStreak = 0;
+  clearStreak = 0;
+  last: LevelEvaluation | undefined;
+
+  constructor(readonly level: number) {
+    this.width = BASE_BUCKET_SEC * 2 ** level;
+  }
+
+  at(i: number): number {
+    return (this.head + i) % WINDOW;
+  }
+
+  push(min: number, max: number, mid: number, flatTime: number, time: number): void {
+    if (this.count === WINDOW) {
+      const oldest = this.mins[this.head];
+      for (let i = 1; i < WINDOW; i++) this.mkS -= Math.sign(this.mins[this.at(i)] - oldest);
+      this.head = (this.head + 1) % WINDOW;
+      this.count--;
+    }
+    for (let i = 0; i < this.count; i++) this.mkS += Math.sign(min - this.mins[this.at(i)]);
+    const slot = this.at(this.count);
+    this.mins[slot] = min;
+    this.maxs[slot] = max;
+    this.mids[slot] = mid;
+    this.flatTimes[slot] = flatTime;
+    this.times[slot] = time;
+    this.count++;
+  }
+}
+
+// ---- The detector ----------------------------------------------------------------------------
+
+/**
+ * Online, causal growth detector. `push` one sample at a time (seconds, bytes); `verdict()`
+ * is valid at every moment. Per sample it does O(1) work (a zigzag for teeth and the finest
+ * bucket); every closed bucket cascades to the next time scale and is evaluated there in
+ * O(WINDOW), so all scales together cost about twice the finest one.
+ */
+export class GrowthDetector {
+  private limitBytes: number | null;
+  private readonly scales: TimeScale[] = [new TimeScale(0)];
+  private samples = 0;
+  private startTime: number | null = null;
+  private lastTime = -Infinity;
+  private lastBytes = 0;
+  private peakBytes = 0;
+  private firstAlarmAt: number | null = null;
+  private alarmedScales = 0;
+  private lastAlarmPattern: Pattern | null = null;
+  // zigzag state: seeking a peak (rising) or a trough (falling)
+  private seekingPeak = true;
+  private extreme = 0;
+  private extremeTime = 0;
+  private lastPeak = 0;
+  private previousBytes = 0;
+  private previousTime = 0;
+  private readonly teethTroughTime = new Float64Array(TEETH_CAPACITY);
+  private readonly teethTroughBytes = new Float64Array(TEETH_CAPACITY);
+  private readonly teethDrop = new Float64Array(TEETH_CAPACITY);
+  private readonly teethPeakBytes = new Float64Array(TEETH_CAPACITY);
+  private teethCount = 0; // total ever; the ring holds the last TEETH_CAPACITY
+  private readonly scratch = new Float64Array(WINDOW);
+  private readonly ordered = new Float64Array(WINDOW);
+  private readonly orderedMids = new Float64Array(WINDOW);
+  private cachedVerdict: Verdict | undefined;
+
+  constructor(options: DetectorOptions = {}) {
+    this.limitBytes = options.limitBytes ?? null;
+  }
+
+  setLimit(limitBytes: number | null): void {
+    this.limitBytes = limitBytes;
+    this.cachedVerdict = undefined;
+  }
+
+  /** Feeds one sample. Samples older than the previous one are ignored (the caller validates traces). */
+  push(t: number, bytes: number): void {
+    if (!(t >= this.lastTime) || !Number.isFinite(bytes)) return;
+    this.cachedVerdict = undefined;
+    if (this.samples === 0) {
+      this.startTime = t;
+      this.extreme = bytes;
+      this.extremeTime = t;
+      this.lastPeak = bytes;
+    }
+    this.samples++;
+    this.lastTime = t;
+    this.lastBytes = bytes;
+    if (bytes > this.peakBytes) this.peakBytes = bytes;
+    this.updateZigzag(t, bytes);
+    let flatTime = 0;
+    let time = 0;
+    if (this.samples > 1) {
+      // Time-weighted plateau share separates steps from a climb. A gap in the samples says
+      // nothing about what happened in it, so at most 2 s of it counts either way.
+      time = Math.min(t - this.previousTime, MAX_INTERVAL_WEIGHT_SEC);
+      const tolerance = Math.max(MIB, PLATEAU_TOLERANCE_FRACTION * bytes);
+      if (Math.abs(bytes - this.previousBytes) <= tolerance) flatTime = time;
+    }
+    this.previousBytes = bytes;
+    this.previousTime = t;
+    this.addToScale(0, t, bytes, bytes, t, flatTime, time);
+  }
+
+  verdict(): Verdict {
+    this.cachedVerdict ??= this.computeVerdict();
+    return this.cachedVerdict;
+  }
+
+  private updateZigzag(t: number, bytes: number): void {
+    if (this.seekingPeak) {
+      if (bytes >= this.extreme) {
+        this.extreme = bytes;
+        this.extremeTime = t;
+      } else if (this.extreme - bytes >= Math.max(REVERSAL_MIN_BYTES, REVERSAL_FRACTION * this.extreme)) {
+        this.lastPeak = this.extreme;
+        this.seekingPeak = false;
+        this.extreme = bytes;
+        this.extremeTime = t;
+      }
+    } else if (bytes <= this.extreme) {
+      this.extreme = bytes;
+      this.extremeTime = t;
+    } else if (bytes - this.extreme >= Math.max(REVERSAL_MIN_BYTES, REVERSAL_FRACTION * this.extreme)) {
+      const slot = this.teethCount % TEETH_CAPACITY;
+      this.teethTroughTime[slot] = this.extremeTime;
+      this.teethTroughBytes[slot] = this.extreme;
+      this.teethDrop[slot] = this.lastPeak - this.extreme;
+      this.teethPeakBytes[slot] = this.lastPeak;
+      this.teethCount++;
+      this.seekingPeak = true;
+      this.extreme = bytes;
+      this.extremeTime = t;
+    }
+  }
+
+  /** Adds a sample (level 0) or a closed bucket of the scale below to `level`'s open bucket. */
+  private addToScale(level: number, start: number, min: number, max: number, now: number, flatTime: number, time: number): void {
+    const scale = this.scales[level];
+    if (scale.openCount > 0 && start >= scale.openStart + scale.width) {
+      this.closeBucket(scale, now);
+    }
+    if (scale.openCount === 0) {
+      scale.openStart = Math.floor(start / scale.width) * scale.width;
+      scale.openMin = min;
+      scale.openMax = max;
+      scale.openFlatTime = flatTime;
+      scale.openTime = time;
+    } else {
+      if (min < scale.openMin) scale.openMin = min;
+      if (max > scale.openMax) scale.openMax = max;
+      scale.openFlatTime += flatTime;
+      scale.openTime += time;
+    }
+    scale.openCount++;
+  }
+
+  private closeBucket(scale: TimeScale, now: number): void {
+    const { openStart, openMin, openMax, openFlatTime, openTime } = scale;
+    scale.push(openMin, openMax, openStart + scale.width / 2, openFlatTime, openTime);
+    scale.openCount = 0;
+    this.evaluate(scale, now);
+    if (scale.level + 1 < MAX_LEVELS) {
+      if (this.scales.length === scale.level + 1) this.scales.push(new TimeScale(scale.level + 1));
+      this.addToScale(scale.level + 1, openStart, openMin, openMax, now, openFlatTime, openTime);
+    }
+  }
+
+  private evaluate(scale: TimeScale, now: number): void {
+    const evaluation = this.evaluateScale(scale, now);
+    scale.last = evaluation;
+    const wasAlarmed = scale.alarmed;
+    if (!scale.alarmed) {
+      scale.raiseStreak = evaluation.growingRaise ? scale.raiseStreak + 1 : 0;
+      if (scale.raiseStreak >= RAISE_CONFIRMATIONS) {
+        scale.alarmed = true;
+        scale.clearStreak = 0;
+      }
+    } else {
+      scale.clearStreak = evaluation.growingHold ? 0 : scale.clearStreak + 1;
+      if (scale.clearStreak >= CLEAR_CONFIRMATIONS) {
+        scale.alarmed = false;
+        scale.raiseStreak = 0;
+      }
+    }
+    if (scale.alarmed !== wasAlarmed) {
+      this.alarmedScales += scale.alarmed ? 1 : -1;
+      if (scale.alarmed && this.firstAlarmAt === null) this.firstAlarmAt = now;
+    }
+    // Only while alarmed (rare), so the shape is remembered when the evidence leaves the window.
+    if (scale.alarmed && evaluation.growingHold) this.lastAlarmPattern = this.classify(scale, evaluation);
+  }
+
+  private classify(scale: TimeScale, evaluation: LevelEvaluation): Pattern {
+    const { teeth, dropTotal } = this.teethSince(evaluation.windowStart, false);
+    const upTotal = dropTotal + Math.max(evaluation.rise, 0);
+    if (teeth >= SAWTOOTH_MIN_TEETH && upTotal > 0 && dropTotal / upTotal >= SAWTOOTH_MIN_DROP_SHARE) return 'sawtooth-ratchet';
+    return this.plateauShare(scale) >= STAIRCASE_MIN_PLATEAU_SHARE ? 'staircase' : 'steady-growth';
+  }
+
+  private evaluateScale(scale: TimeScale, now: number): LevelEvaluation {
+    const n = scale.count;
+    const windowStart = n > 0 ? scale.mids[scale.head] - scale.width / 2 : now;
+    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, windowStart };
+    if (n < MIN_POINTS) return none;
+    // The trend of the floors, or of the zigzag troughs: a sawtooth's teeth can be shorter than
+    // a bucket is wide, and then its troughs carry the ratchet more clearly than bucket minima.
+    let z = mannKendallZ(scale.mkS, n);
+    let teethRise = 0;
+    let teethHighAt = -Infinity;
+    if (z < Z_RAISE) {
+      const teeth = this.teethTrend(windowStart);
+      if (teeth.z > z) {
+        z = teeth.z;
+        teethRise = teeth.rise;
+        teethHighAt = teeth.lastHighAt;
+      }
+    }
+    if (z < Z_HOLD) return none; // the common, cheap path: no upward trend at this scale
+    const floors = this.ordered;
+    const mids = this.orderedMids;
+    let maxFloor = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const slot = scale.at(i);
+      floors[i] = scale.mins[slot];
+      mids[i] = scale.mids[slot];
+      if (floors[i] > maxFloor) maxFloor = floors[i];
+    }
+    // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
+    // odd bucket cannot move.
+    const third = Math.floor(n / 3);
+    const baseline = medianOf(floors, 0, third, this.scratch);
+    const top = medianOf(floors, n - third, n, this.scratch);
+    const rise = Math.max(top - baseline, teethRise);
+    const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
+    const span = mids[n - 1] - mids[0] + scale.width;
+    // When did the floor last make a new high? (anchored so a slow climb still registers)
+    const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
+    let anchor = floors[0];
+    let lastHighAt = mids[0];
+    for (let i = 1; i < n; i++) {
+      if (floors[i] > anchor + epsilon) {
+        anchor = floors[i];
+        lastHighAt = mids[i];
+      }
+    }
+    const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
+    // Rise time from 25 % to 75 % of the floor's extent.
+    const low = baseline + 0.25 * (maxFloor - baseline);
+    const high = baseline + 0.75 * (maxFloor - baseline);
+    let lowAt = NaN;
+    let highAt = NaN;
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(lowAt) && floors[i] >= low) lowAt = mids[i];
+      if (floors[i] >= high) {
+        highAt = mids[i];
+        break;
+      }
+    }
+    const riseTime = highAt - lowAt;
+    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
+    const growingRaise =
+      growingHold &&
+      z >= Z_RAISE &&
+      rise >= minRise &&
+      riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
+      sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width);
+    return { growingHold, growingRaise, baseline, rise, windowStart };
+  }
+
+  /**
+   * Trend of the teeth inside the window (at most 32, at least 6): Mann–Kendall Z and the
+   * resistant rise of the troughs, and of the peaks. Between full collections a cyclic-garbage
+   * sawtooth ratchets up both; teeth shorter than a bucket hide that from bucket minima.
+   */
+  private teethTrend(windowStart: number): { z: number; rise: number; lastHighAt: number } {
+    const oldest = Math.max(0, this.teethCount - Math.min(TEETH_CAPACITY, MAX_TROUGHS_TESTED));
+    let first = this.teethCount;
+    while (first > oldest && this.teethTroughTime[(first - 1) % TEETH_CAPACITY] >= windowStart) first--;
+    const m = this.teethCount - first;
+    if (m < MIN_TROUGHS_TESTED) return { z: 0, rise: 0, lastHighAt: -Infinity };
+    let best = { z: 0, rise: 0, lastHighAt: -Infinity };
+    for (const series of [this.teethTroughBytes, this.teethPeakBytes]) {
+      let s = 0;
+      for (let i = first; i < this.teethCount; i++) {
+        const yi = series[i % TEETH_CAPACITY];
+        for (let j = i + 1; j < this.teethCount; j++) s += Math.sign(series[j % TEETH_CAPACITY] - yi);
+      }
+      const z = mannKendallZ(s, m);
+      if (z <= best.z) continue;
+      for (let i = 0; i < m; i++) this.ordered[i] = series[(first + i) % TEETH_CAPACITY];
+      const third = Math.max(1, Math.floor(m / 3));
+      const rise = medianOf(this.ordered, m - third, m, this.scratch) - medianOf(this.ordered, 0, third, this.scratch);
+      // when the series last made a new high (anchored, as for the floors)
+      const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
+      let anchor = this.ordered[0];
+      let lastHighAt = this.teethTroughTime[first % TEETH_CAPACITY];
+      for (let i = 1; i < m; i++) {
+        if (this.ordered[i] > anchor + epsilon) {
+          anchor = this.ordered[i];
+          lastHighAt = this.teethTroughTime[(first + i) % TEETH_CAPACITY];
+        }
+      }
+      best = { z, rise, lastHighAt };
+    }
+    return best;
+  }
+
+  /** The scale the verdict speaks from: the coarsest alarmed one, else the finest still growing. */
+  private decidingScale(): TimeScale | undefined {
+    if (this.alarmedScales > 0) {
+      for (let level = this.scales.length - 1; level >= 0; level--) {
+        if (this.scales[level].alarmed) return this.scales[level];
+      }
+    }
+    return this.scales.find((scale) => scale.last?.growingHold);
+  }
+
+  private computeVerdict(): Verdict {
+    const scale = this.decidingScale();
+    const alarm = this.alarmedScales > 0;
+    const base = {
+      alarm,
+      firstAlarmAt: this.firstAlarmAt,
+      peakBytes: this.peakBytes,
+      lastBytes: this.lastBytes,
+      samples: this.samples,
+      startTime: this.startTime,
+      lastTime: this.samples > 0 ? this.lastTime : null,
+      lastAlarmPattern: this.lastAlarmPattern,
+    };
+    if (!scale || !scale.last || Number.isNaN(scale.last.baseline)) {
+      // Alarmed, but this window's evidence just thinned out: keep saying what it was.
+      const pattern = alarm && this.lastAlarmPattern ? this.lastAlarmPattern : 'flat';
+      const finest = this.scales[0];
+      const slope = this.floorSlope(finest);
+      return {
+        ...base,
+        pattern,
+        troughSlopeBytesPerSec: slope,
+        teeth: 0,
+        growthBytes: 0,
+        baselineBytes: null,
+        timescaleSec: null,
+        forecast: { limitBytes: this.limitBytes, secondsToLimit: null, reachesLimitAt: null },
+      };
+    }
+    const evaluation = scale.last;
+    const { teeth, troughSlope } = this.teethSince(evaluation.windowStart, true);
+    const slope = troughSlope ?? this.floorSlope(scale);
+    const pattern = this.classify(scale, evaluation);
+    return {
+      ...base,
+      pattern,
+      troughSlopeBytesPerSec: slope,
+      teeth,
+      growthBytes: Math.max(0, evaluation.rise),
+      baselineBytes: evaluation.baseline,
+      timescaleSec: scale.width * WINDOW,
+      forecast: this.forecast(slope, scale),
+    };
+  }
+
+  private teethSince(windowStart: number, withSlope: boolean): { teeth: number; dropTotal: number; troughSlope: number | undefined } {
+    const times: number[] = [];
+    const troughs: number[] = [];
+    let dropTotal = 0;
+    const oldest = Math.max(0, this.teethCount - TEETH_CAPACITY);
+    for (let k = this.teethCount - 1; k >= oldest; k--) {
+      const slot = k % TEETH_CAPACITY;
+      if (this.teethTroughTime[slot] < windowStart) break;
+      times.push(this.teethTroughTime[slot]);
+      troughs.push(this.teethTroughBytes[slot]);
+      dropTotal += this.teethDrop[slot];
+    }
+    times.reverse();
+    troughs.reverse();
+    const troughSlope = withSlope && times.length >= 3 ? theilSenSlope(times, troughs, times.length) : undefined;
+    return { teeth: times.length, dropTotal, troughSlope };
+  }
+
+  private floorSlope(scale: TimeScale): number {
+    const n = scale.count;
+    if (n < 2) return 0;
+    const ts = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ts[i] = scale.mids[scale.at(i)];
+      ys[i] = scale.mins[scale.at(i)];
+    }
+    return theilSenSlope(ts, ys, n);
+  }
+
+  /** Share of the window's time the RSS sat on a plateau (moved less than the tolerance between samples). */
+  private plateauShare(scale: TimeScale): number {
+    let flat = 0;
+    let total = 0;
+    for (let i = 0; i < scale.count; i++) {
+      flat += scale.flatTimes[scale.at(i)];
+      total += scale.times[scale.at(i)];
+    }
+    return total > 0 ? flat / total : 0;
+  }
+
+  private forecast(slope: number, scale: TimeScale): Forecast {
+    if (this.limitBytes === null || !(slope > 0) || this.samples === 0) {
+      return { limitBytes: this.limitBytes, secondsToLimit: null, reachesLimitAt: null };
+    }
+    // The peaks hit the limit first: start from the highest point of the last two buckets.
+    let recentPeak = this.lastBytes;
+    for (let i = Math.max(0, scale.count - 2); i < scale.count; i++) {
+      recentPeak = Math.max(recentPeak, scale.maxs[scale.at(i)]);
+    }
+    const secondsToLimit = Math.max(0, (this.limitBytes - recentPeak) / slope);
+    return { limitBytes: this.limitBytes, secondsToLimit, reachesLimitAt: this.lastTime + secondsToLimit };
+  }
+}

@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader } from './processReader';
+
+const KIB = 1024;
+const DEFAULT_PAGE_SIZE = 4096;
+
+/**
+ * Reads /proc directly. The hot path keeps `/proc/PID/statm` open and re-reads it with
+ * pread at offset 0: the kernel regenerates the text on every read, and a descriptor opened
+ * on a process that has since exited fails with ESRCH even if the PID was reused, so a
+ * reused PID can never be read through an old descriptor.
+ */
+export class ProcfsReader implements ProcessReader {
+  readonly kind = 'procfs' as const;
+  private readonly statmFds = new Map<number, number>();
+  private readonly buffer = Buffer.alloc(256);
+  /** Command lines by `pid:startTime`: a scan reads stat for every process but cmdline only for new ones. */
+  private argvCache = new Map<string, string[]>();
+  readonly pageSize: number;
+
+  constructor(private readonly procRoot = '/proc') {
+    this.pageSize = detectPageSize(procRoot);
+  }
+
+  static isAvailable(procRoot = '/proc'): boolean {
+    try {
+      fs.accessSync(`${procRoot}/self/statm`, fs.constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  rssSync(pid: number): number | undefined {
+    let fd = this.statmFds.get(pid);
+    try {
+      if (fd === undefined) {
+        fd = fs.openSync(`${this.procRoot}/${pid}/statm`, 'r');
+        this.statmFds.set(pid, fd);
+      }
+      const length = fs.readSync(fd, this.buffer, 0, this.buffer.length, 0);
+      const pages = parseStatmPages(this.buffer, length);
+      return pages === undefined ? undefined : pages * this.pageSize;
+    } catch {
+      this.forget(pid);
+      return undefined;
+    }
+  }
+
+  async rss(pid: number): Promise<number | undefined> {
+    return this.rssSync(pid);
+  }
+
+  async rssMany(pids: readonly number[]): Promise<Map<number, number>> {
+    const result = new Map<number, number>();
+    for (const pid of pids) {
+      const rss = this.rssSync(pid);
+      if (rss !== undefined) result.set(pid, rss);
+    }
+    return result;
+  }
+
+  /** Closes the cached descriptor of a process the caller no longer samples. */
+  forget(pid: number): void {
+    const fd = this.statmFds.get(pid);
+    if (fd === undefined) return;
+    this.statmFds.delete(pid);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed: nothing to release
+    }
+  }
+
+  dispose(): void {
+    for (const pid of [...this.statmFds.keys()]) this.forget(pid);
+  }
+
+  identitySync(pid: number): ProcessIdentity | undefined {
+    const stat = readStat(this.procRoot, pid);
+    return stat && { pid, startTime: stat.startTime };
+  }
+
+  async identity(pid: number): Promise<ProcessIdentity | undefined> {
+    return this.identitySync(pid);
+  }
+
+  async listProcesses(): Promise<ProcessInfo[]> {
+    return this.listProcessesSync();
+  }
+
+  listProcessesSync(): ProcessInfo[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.procRoot);
+    } catch {
+      return [];
+    }
+    const processes: ProcessInfo[] = [];
+    const argvCache = new Map<string, string[]>();
+    for (const name of names) {
+      const code = name.charCodeAt(0);
+      if (code < 48 || code > 57) continue; // not a PID directory
+      const pid = Number(name);
+      const stat = readStat(this.procRoot, pid);
+      if (!stat) continue;
+      // comm is in the key because exec() changes the command line but not the start time.
+      const key = `${pid}:${stat.startTime}:${stat.comm}`;
+      let argv = this.argvCache.get(key);
+      // An empty command line may be a process still exec'ing: read it again next time.
+      if (!argv || argv.length === 0) argv = readCmdline(this.procRoot, pid);
+      argvCache.set(key, argv);
+      processes.push({ pid, ppid: stat.ppid, startTime: stat.startTime, argv });
+    }
+    this.argvCache = argvCache;
+    return processes;
+  }
+
+  async detail(pid: number): Promise<MemoryDetail | undefined> {
+    let text: string;
+    try {
+      text = fs.readFileSync(`${this.procRoot}/${pid}/status`, 'latin1');
+    } catch {
+      return undefined;
+    }
+    return parseStatusDetail(text);
+  }
+}
+
+/**
+ * statm counts pages, and arm64 kernels may use 16 or 64 KiB pages: compare our own statm
+ * with the kB figure of /proc/self/status once, rounding to a power of two.
+ */
+export function detectPageSize(procRoot = '/proc'): number {
+  try {
+    const status = fs.readFileSync(`${procRoot}/self/status`, 'latin1');
+    const statm = fs.readFileSync(`${procRoot}/self/statm`, 'latin1').split(' ');
+    const vmSizeKib = Number(/^VmSize:\s+(\d+) kB/m.exec(status)?.[1]);
+    const sizePages = Number(statm[0]);
+    if (!(vmSizeKib > 0 && sizePages > 0)) return DEFAULT_PAGE_SIZE;
+    const ratio = (vmSizeKib * KIB) / sizePages;
+    return 2 ** Math.round(Math.log2(ratio));
+  } catch {
+    return DEFAULT_PAGE_SIZE;
+  }
+}
+
+/** Field 2 of statm (resident pages) without allocating a string. */
+export function parseStatmPages(buffer: Uint8Array, length: number): number | undefined {
+  let i = 0;
+  while (i < length && buffer[i] !== 32) i++; // skip "size"
+  i++;
+  let pages = 0;
+  let digits = 0;
+  for (; i < length; i++) {
+    const c = buffer[i];
+    if (c < 48 || c > 57) break;
+    pages = pages * 10 + (c - 48);
+    digits++;
+  }
+  return digits > 0 ? pages : undefined;
+}
+
+interface StatFields {
+  comm: string;
+  ppid: number;
+  startTime: number;
+  state: string;
+}
+
+/** /proc/PID/stat: the command name is in parentheses and may itself contain ") ". */
+export function parseStat(text: string): StatFields | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = text.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state); ppid is field 4, starttime field 22.
+  const ppid = Number(fields[1]);
+  const startTime = Number(fields[19]);
+  if (!Number.isFinite(ppid) || !Number.isFinite(startTime)) return undefined;
+  return { comm: text.slice(text.indexOf('(') + 1, close), state: fields[0], ppid, startTime };
+}
+
+function readStat(procRoot: string, pid: number): StatFields | undefined {
+  try {
+    return parseStat(fs.readFileSync(`${procRoot}/${pid}/stat`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+function readCmdline(procRoot: string, pid: number): string[] {
+  try {
+    const raw = fs.readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
+    const argv = raw.split('\0');
+    if (argv[argv.length - 1] === '') argv.pop();
+    return argv;
+  } catch {
+    return [];
+  }
+}
+
+export function parseStatusDetail(text: string): MemoryDetail {
+  const kib = (key: string): number => {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) * KIB : 0;
+  };
+  return {
+    rssAnonBytes: kib('RssAnon'),
+    rssFileBytes: kib('RssFile'),
+    rssShmemBytes: kib('RssShmem'),
+    swapBytes: kib('VmSwap'),
+  };
+}
