@@ -200,7 +200,8 @@ export class ProcessTreeSampler implements Disposable {
     const t = this.now();
     for (const tree of [...this.trees.values()]) {
       const selfBytes = rssByPid.get(tree.info.pid);
-      if (selfBytes === undefined) {
+      // RSS 0 is a zombie: it has exited and waits for its parent to reap it.
+      if (selfBytes === undefined || selfBytes === 0) {
         this.endTree(tree, t, 'exited');
         continue;
       }
@@ -208,7 +209,7 @@ export class ProcessTreeSampler implements Disposable {
       const children: ChildSample[] = [];
       for (const child of tree.children) {
         const childBytes = rssByPid.get(child.pid);
-        if (childBytes === undefined) continue; // a worker that ended; the next scan drops it
+        if (!childBytes) continue; // a worker that ended; the next scan drops it
         rssBytes += childBytes;
         children.push({ pid: child.pid, rssBytes: childBytes, argv: child.argv });
       }

@@ -1,0 +1,241 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { GrowthDetector } from '../core/detector';
+import { formatBytes, trendArrow } from '../core/format';
+import { readMemoryLimit, type MemoryLimit } from '../core/limits';
+import { ProcessNotFoundError, ProcessTreeSampler, type TreeSample } from '../core/sampler';
+import { TRACE_HEADER, formatTraceLine } from '../core/trace';
+import { UsageError, parseArgs, parseBytes, positiveNumber } from './args';
+import type { CliIo } from './io';
+import { verdictJson, verdictText } from './report';
+
+const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (default 250, 20 to 60000)
+  --record FILE.csv  write the trace (t,rss) as it is sampled; 'analyze' reads it back
+  --json             print the verdict as one JSON object on stdout
+  --fail-on-alarm    exit 3 when the detector alarmed at any time
+  --limit BYTES      memory limit for the forecast (default: the cgroup's, else RAM)`;
+
+export const RUN_HELP = `Usage: kernel-memory-watch run [options] -- COMMAND [ARGS...]
+
+Starts COMMAND, samples the RSS of its process tree until it exits, and prints the verdict.
+A live line (RSS, trend, pattern) is drawn on stderr when stderr is a terminal.
+
+Options:
+${COMMON_OPTIONS}
+Exit: the command's exit code (128+signal if it was killed), 3 with --fail-on-alarm when it
+alarmed, 2 for bad options, 127 when the command cannot be started.
+`;
+
+export const WATCH_HELP = `Usage: kernel-memory-watch watch --pid PID [options]
+
+Samples a running process and its children until it exits or Ctrl-C, then prints the verdict.
+
+Options:
+  --pid PID          the process to watch
+${COMMON_OPTIONS}
+Exit: 0, 3 with --fail-on-alarm when it alarmed, 2 for bad options or an unknown PID.
+`;
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+
+interface MonitorOptions {
+  readonly intervalMs: number;
+  readonly record: string | undefined;
+  readonly json: boolean;
+  readonly failOnAlarm: boolean;
+  readonly limitOverride: number | undefined;
+}
+
+function monitorOptions(options: Map<string, string | true>): MonitorOptions {
+  const limitRaw = options.get('--limit');
+  const record = options.get('--record');
+  return {
+    intervalMs: positiveNumber(options, '--interval', 20, 60000) ?? 250,
+    record: typeof record === 'string' ? record : undefined,
+    json: options.has('--json'),
+    failOnAlarm: options.has('--fail-on-alarm'),
+    limitOverride: typeof limitRaw === 'string' ? parseBytes(limitRaw, '--limit') : undefined,
+  };
+}
+
+const SPEC = {
+  '--interval': 'value',
+  '--record': 'value',
+  '--json': 'flag',
+  '--fail-on-alarm': 'flag',
+  '--limit': 'value',
+  '--help': 'flag',
+} as const;
+
+/** Samples one process tree into a detector (and a trace file), until `finished` resolves. */
+class Monitor {
+  readonly detector = new GrowthDetector();
+  readonly sampler: ProcessTreeSampler;
+  private recordStream: WriteStream | undefined;
+  private startMs = 0;
+  private limit: MemoryLimit | null = null;
+  private lastLiveLine = 0;
+  private maxChildren = 0;
+
+  constructor(
+    private readonly options: MonitorOptions,
+    private readonly io: CliIo,
+  ) {
+    this.sampler = new ProcessTreeSampler({ intervalMs: options.intervalMs });
+  }
+
+  async openRecord(): Promise<void> {
+    if (!this.options.record) return;
+    const stream = createWriteStream(this.options.record);
+    await Promise.race([
+      once(stream, 'open'),
+      once(stream, 'error').then(([error]) => {
+        throw new UsageError(`cannot write ${this.options.record}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }),
+    ]);
+    stream.write(TRACE_HEADER);
+    this.recordStream = stream;
+  }
+
+  async begin(pid: number, label: string, startMs: number): Promise<void> {
+    this.startMs = startMs;
+    this.limit = readMemoryLimit(pid, { overrideBytes: this.options.limitOverride });
+    this.detector.setLimit(this.limit.bytes);
+    this.sampler.onSample((sample) => this.onSample(sample));
+    await this.sampler.watch(pid, label);
+    await this.sampler.tick(); // the first sample at once, not one interval later
+    this.sampler.start();
+  }
+
+  /** Resolves when the watched tree is gone (exited, or its PID was reused). */
+  ended(): Promise<void> {
+    return new Promise((resolve) => {
+      this.sampler.onExit(() => resolve());
+    });
+  }
+
+  /** Stops without a verdict (the command never started). */
+  async abort(): Promise<void> {
+    this.sampler.dispose();
+    if (this.recordStream) {
+      this.recordStream.end();
+      await once(this.recordStream, 'finish');
+    }
+  }
+
+  async finish(extra: Record<string, unknown>): Promise<boolean> {
+    this.sampler.dispose();
+    if (this.io.stderrIsTty) this.io.stderr('\r\x1b[K');
+    if (this.recordStream) {
+      this.recordStream.end();
+      await once(this.recordStream, 'finish');
+    }
+    const verdict = this.detector.verdict();
+    if (this.options.json) {
+      this.io.stdout(JSON.stringify(verdictJson(verdict, this.limit, { ...extra, maxChildren: this.maxChildren })) + '\n');
+    } else {
+      this.io.stderr(verdictText(verdict, this.limit));
+    }
+    return verdict.firstAlarmAt !== null;
+  }
+
+  private onSample(sample: TreeSample): void {
+    const t = (sample.t - this.startMs) / 1000;
+    this.detector.push(t, sample.rssBytes);
+    this.maxChildren = Math.max(this.maxChildren, sample.children.length);
+    this.recordStream?.write(formatTraceLine(t, sample.rssBytes));
+    if (this.io.stderrIsTty && sample.t - this.lastLiveLine >= 250) {
+      this.lastLiveLine = sample.t;
+      const verdict = this.detector.verdict();
+      const children = sample.children.length > 0 ? ` (${sample.children.length} children)` : '';
+      this.io.stderr(
+        `\r\x1b[K[kernel-memory-watch] ${formatBytes(sample.rssBytes)} ${trendArrow(verdict)} ${verdict.pattern}` +
+          `${verdict.alarm ? ' ALARM' : ''}${children}  peak ${formatBytes(verdict.peakBytes)}  t=${t.toFixed(1)}s`,
+      );
+    }
+  }
+}
+
+export async function runRunCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, SPEC);
+  if (parsed.options.has('--help')) {
+    io.stdout(RUN_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`put the command after "--": run [options] -- ${parsed.positionals.join(' ')}`);
+  const command = parsed.rest ?? [];
+  if (command.length === 0) throw new UsageError('run needs a command after "--"');
+  const options = monitorOptions(parsed.options);
+  const monitor = new Monitor(options, io);
+  await monitor.openRecord();
+
+  const startMs = Date.now();
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+  const spawned = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    child.once('spawn', () => resolve(undefined));
+    child.once('error', (error) => resolve(error));
+  });
+  if (spawned) {
+    await monitor.abort();
+    io.stderr(`kernel-memory-watch: cannot start ${command[0]}: ${spawned.code ?? spawned.message}\n`);
+    return spawned.code === 'EACCES' ? 126 : 127;
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  // Ctrl-C reaches the child through the terminal; we wait for it to end and report.
+  const ignoreSignal = (): void => {};
+  process.on('SIGINT', ignoreSignal);
+  process.on('SIGTERM', ignoreSignal);
+  try {
+    await monitor.begin(child.pid!, command.join(' '), startMs);
+  } catch (error) {
+    if (!(error instanceof ProcessNotFoundError)) throw error; // exited before the first sample
+  }
+  const { code, signal } = await exited;
+  process.off('SIGINT', ignoreSignal);
+  process.off('SIGTERM', ignoreSignal);
+  const exitCode = code ?? 128 + (signal ? SIGNAL_NUMBERS[signal] ?? 1 : 1);
+  const alarmed = await monitor.finish({ command, exitCode, signal });
+  return options.failOnAlarm && alarmed ? 3 : exitCode;
+}
+
+export async function runWatchCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { ...SPEC, '--pid': 'value' });
+  if (parsed.options.has('--help')) {
+    io.stdout(WATCH_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length > 0 || parsed.rest) throw new UsageError('watch takes no command: use --pid PID');
+  const pidRaw = parsed.options.get('--pid');
+  if (typeof pidRaw !== 'string') throw new UsageError('watch needs --pid PID');
+  const pid = Number(pidRaw);
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`--pid must be a process ID (got "${pidRaw}")`);
+  const options = monitorOptions(parsed.options);
+  const monitor = new Monitor(options, io);
+  // Check the PID before creating the record file, so a typo leaves nothing behind.
+  if (!(await monitor.sampler.reader.identity(pid))) {
+    monitor.sampler.dispose();
+    io.stderr(`kernel-memory-watch: ${new ProcessNotFoundError(pid).message}\n`);
+    return 2;
+  }
+  await monitor.openRecord();
+  try {
+    await monitor.begin(pid, `PID ${pid}`, Date.now());
+  } catch (error) {
+    if (error instanceof ProcessNotFoundError) {
+      await monitor.abort();
+      io.stderr(`kernel-memory-watch: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await Promise.race([monitor.ended(), interrupted]);
+  const alarmed = await monitor.finish({ pid });
+  return options.failOnAlarm && alarmed ? 3 : 0;
+}
