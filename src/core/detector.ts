@@ -79,9 +79,14 @@ const MIN_RISE_TIME_BUCKETS = 3;
 /** The floor must have made a new high within this share of the window to count as still growing. */
 const ONGOING_SHARE_RAISE = 0.25;
 const ONGOING_SHARE_HOLD = 0.5;
-/** Consecutive evaluations needed to raise and to clear: a single odd window never flips the alarm. */
+/**
+ * Consecutive evaluations needed to raise and to clear: a single odd window never flips the
+ * alarm. Clearing also needs the evidence to stay away for CLEAR_AFTER_SEC: a sawtooth resets at
+ * every older-generation collection, and the alarm must not blink off and on at each reset.
+ */
 const RAISE_CONFIRMATIONS = 2;
 const CLEAR_CONFIRMATIONS = 3;
+const CLEAR_AFTER_SEC = 5;
 /**
  * Zigzag reversal: a tooth is a drop of at least 4 MiB and 3 % of the peak. Python's RSS
  * jitter is well under 1 %; one 40 MB frame in a 1 GB kernel is 4 %.
@@ -189,6 +194,7 @@ export class GrowthDetector {
   private firstAlarmAt: number | null = null;
   private alarmedScales = 0;
   private lastAlarmPattern: Pattern | null = null;
+  private candidatePattern: Pattern | null = null;
   // zigzag state: seeking a peak (rising) or a trough (falling)
   private seekingPeak = true;
   private extreme = 0;
@@ -320,7 +326,7 @@ export class GrowthDetector {
       }
     } else {
       scale.clearStreak = evaluation.growingHold ? 0 : scale.clearStreak + 1;
-      if (scale.clearStreak >= CLEAR_CONFIRMATIONS) {
+      if (scale.clearStreak >= Math.max(CLEAR_CONFIRMATIONS, Math.ceil(CLEAR_AFTER_SEC / scale.width))) {
         scale.alarmed = false;
         scale.raiseStreak = 0;
       }
@@ -329,8 +335,13 @@ export class GrowthDetector {
       this.alarmedScales += scale.alarmed ? 1 : -1;
       if (scale.alarmed && this.firstAlarmAt === null) this.firstAlarmAt = now;
     }
-    // Only while alarmed (rare), so the shape is remembered when the evidence leaves the window.
-    if (scale.alarmed && evaluation.growingHold) this.lastAlarmPattern = this.classify(scale, evaluation);
+    // Only while alarmed (rare). A new shape must be seen twice in a row before the verdict
+    // switches to it, so a staircase sampled at 4 Hz does not blink to steady-growth.
+    if (scale.alarmed && evaluation.growingHold) {
+      const pattern = this.classify(scale, evaluation);
+      if (this.lastAlarmPattern === null || pattern === this.candidatePattern) this.lastAlarmPattern = pattern;
+      this.candidatePattern = pattern;
+    }
   }
 
   private classify(scale: TimeScale, evaluation: LevelEvaluation): Pattern {
@@ -448,14 +459,18 @@ export class GrowthDetector {
     return best;
   }
 
-  /** The scale the verdict speaks from: the coarsest alarmed one, else the finest still growing. */
+  /**
+   * The scale the verdict speaks from: the coarsest alarmed one, else the finest that meets the
+   * raise conditions (growth about to be confirmed). Weaker evidence reads as flat, so a healthy
+   * process never shows a growth pattern.
+   */
   private decidingScale(): TimeScale | undefined {
     if (this.alarmedScales > 0) {
       for (let level = this.scales.length - 1; level >= 0; level--) {
         if (this.scales[level].alarmed) return this.scales[level];
       }
     }
-    return this.scales.find((scale) => scale.last?.growingHold);
+    return this.scales.find((scale) => scale.last?.growingRaise);
   }
 
   private computeVerdict(): Verdict {
@@ -490,7 +505,7 @@ export class GrowthDetector {
     const evaluation = scale.last;
     const { teeth, troughSlope } = this.teethSince(evaluation.windowStart, true);
     const slope = troughSlope ?? this.floorSlope(scale);
-    const pattern = this.classify(scale, evaluation);
+    const pattern = alarm && this.lastAlarmPattern ? this.lastAlarmPattern : this.classify(scale, evaluation);
     return {
       ...base,
       pattern,

@@ -12,12 +12,13 @@ import pandas as pd
 
 from _common import parse, release
 
-args = parse(__doc__, iterations=140, sleep=0.04)
+args = parse(__doc__, iterations=80, sleep=0.1)
 arr = np.random.rand(1_000_000, 5)  # 40 MB
 # A session's long-lived objects (loaded modules, lookup tables). Full collections wait until
 # the objects promoted since the last one reach a quarter of these, so the more a session
 # holds, the longer the troughs climb before a full collection resets them.
 lookup = {i: str(i) for i in range(200_000)}
+log = []
 
 
 class Holder:
@@ -29,9 +30,9 @@ class Holder:
 for i in range(args.iterations):
     holder = Holder(pd.DataFrame(arr.copy()))
     holder.frame.xs(1000)
-    # Real loops also make many small objects; they drive the young collections that free
-    # some holders while the others are promoted to the old generation.
-    rows = [{"i": i, "j": j} for j in range(600)]
-    del rows
+    # Real loops also keep small records. They are what moves the GC's object count: a young
+    # collection runs every few iterations and frees the holders made since the last one,
+    # except the current one, which is promoted and stays until the next older collection.
+    log.extend({"iteration": i, "part": j} for j in range(175))
     release(args.fix)
     time.sleep(args.sleep)
