@@ -1,4 +1,4 @@
-import { mannKendallZ, medianOf, theilSenSlope } from './stats';
+import { mannKendallZ, medianOf, medianOfSorted, theilSenSlope } from './stats';
 
 export type Pattern = 'flat' | 'sawtooth-ratchet' | 'staircase' | 'steady-growth';
 
@@ -62,12 +62,15 @@ const MIN_POINTS = 8;
 const Z_RAISE = 2.58;
 const Z_HOLD = 1.28;
 /**
- * Growth must be at least this much, and this share of the floor it started from: CPython's
- * own caches, imports and arenas move RSS by a few MB, and a few percent of a large kernel
- * is allocator noise, while a ratchet worth fixing adds at least a DataFrame per tooth.
+ * Growth must be at least this much, and a tenth of the floor it started from: CPython's
+ * own caches, imports and arenas move RSS by a few MB, and a healthy process's floor wanders
+ * by several percent as the allocator's arenas come and go, while a ratchet worth fixing adds
+ * at least a DataFrame per tooth.
  */
 const MIN_RISE_BYTES = 16 * MIB;
-const MIN_RISE_FRACTION = 0.05;
+/** Growth must be this many robust sigmas of the floors' scatter around their trend line. */
+const RISE_TO_SCATTER = 3;
+const MIN_RISE_FRACTION = 0.1;
 /**
  * A one-off fill (loading a dataset, warming a cache) rises in one go; a ratchet keeps rising.
  * The floor's rise from 25 % to 75 % of its extent must take at least this long (and three
@@ -101,18 +104,33 @@ const REVERSAL_FRACTION = 0.03;
 const SAWTOOTH_MIN_TEETH = 2;
 const SAWTOOTH_MIN_DROP_SHARE = 0.3;
 /**
- * Steps versus a steady climb: a staircase spends a good part of its time on plateaus
- * (between cell runs, between batches), a climb moves between almost every pair of samples.
- * Measured on the workloads: a steady leak sits still less than 10 % of the time, the
- * retention and output-cache staircases 40-60 %. A move is one of at least 1 MiB and 0.5 %.
+ * Steps versus a steady climb: a staircase spends a good part of its time on plateaus (between
+ * cell runs, between batches), where the RSS moves far slower than its average growth; a climb
+ * moves at about its average rate all the time, and noise moves faster than it both ways.
+ * A plateau is an interval between samples whose rate is under half the window's growth
+ * rate; 30 % of the time on plateaus makes a staircase.
  */
 const STAIRCASE_MIN_PLATEAU_SHARE = 0.3;
-const PLATEAU_TOLERANCE_FRACTION = 0.005;
+const PLATEAU_RATE_SHARE = 0.5;
+/** Time between samples is binned by |rate| on a log2 scale: bin 0 below 64 KiB/s, then doubling. */
+const RATE_BINS = 18;
+const RATE_BIN_BASE_LOG2 = 16;
+/** A gap in the samples says nothing about what happened in it: at most 2 s of it is counted. */
 const MAX_INTERVAL_WEIGHT_SEC = 2;
 const TEETH_CAPACITY = 512;
 /** Six strictly rising troughs are the fewest that reach Z_RAISE; 32 bound the cost. */
 const MIN_TROUGHS_TESTED = 6;
 const MAX_TROUGHS_TESTED = 32;
+const MAX_TEETH_FOR_SLOPE = 32;
+
+interface Analysis {
+  readonly pattern: Pattern;
+  readonly slope: number;
+  readonly teeth: number;
+  readonly growthBytes: number;
+  readonly baselineBytes: number | null;
+  readonly scale: TimeScale | undefined;
+}
 
 // ---- Time scales -----------------------------------------------------------------------------
 
@@ -121,6 +139,8 @@ interface LevelEvaluation {
   readonly growingRaise: boolean;
   readonly baseline: number;
   readonly rise: number;
+  /** Growth rate of the floors (bytes/s) from the resistant line. */
+  readonly slope: number;
   readonly windowStart: number;
 }
 
@@ -131,15 +151,14 @@ class TimeScale {
   openMin = 0;
   openMax = 0;
   openCount = 0;
-  openFlatTime = 0;
-  openTime = 0;
+  /** Seconds between samples inside the open bucket, binned by the rate of change. */
+  readonly openRates = new Float64Array(RATE_BINS);
   // closed buckets, oldest first from `head`
   readonly mins = new Float64Array(WINDOW);
   readonly maxs = new Float64Array(WINDOW);
   readonly mids = new Float64Array(WINDOW);
-  /** Seconds spent on a plateau, and seconds observed, inside each bucket (from raw samples). */
-  readonly flatTimes = new Float64Array(WINDOW);
-  readonly times = new Float64Array(WINDOW);
+  /** The rate histogram of each closed bucket (RATE_BINS values a bucket). */
+  readonly rates = new Float64Array(WINDOW * RATE_BINS);
   head = 0;
   count = 0;
   /** Mann–Kendall S over `mins`, kept incrementally: O(WINDOW) a bucket instead of O(WINDOW²). */
@@ -157,7 +176,7 @@ class TimeScale {
     return (this.head + i) % WINDOW;
   }
 
-  push(min: number, max: number, mid: number, flatTime: number, time: number): void {
+  push(min: number, max: number, mid: number, rates: Float64Array): void {
     if (this.count === WINDOW) {
       const oldest = this.mins[this.head];
       for (let i = 1; i < WINDOW; i++) this.mkS -= Math.sign(this.mins[this.at(i)] - oldest);
@@ -169,8 +188,7 @@ class TimeScale {
     this.mins[slot] = min;
     this.maxs[slot] = max;
     this.mids[slot] = mid;
-    this.flatTimes[slot] = flatTime;
-    this.times[slot] = time;
+    this.rates.set(rates, slot * RATE_BINS);
     this.count++;
   }
 }
@@ -205,11 +223,12 @@ export class GrowthDetector {
   private readonly teethTroughTime = new Float64Array(TEETH_CAPACITY);
   private readonly teethTroughBytes = new Float64Array(TEETH_CAPACITY);
   private readonly teethDrop = new Float64Array(TEETH_CAPACITY);
-  private readonly teethPeakBytes = new Float64Array(TEETH_CAPACITY);
   private teethCount = 0; // total ever; the ring holds the last TEETH_CAPACITY
   private readonly scratch = new Float64Array(WINDOW);
   private readonly ordered = new Float64Array(WINDOW);
   private readonly orderedMids = new Float64Array(WINDOW);
+  /** The costly part of the verdict, valid until the next bucket is evaluated. */
+  private cachedAnalysis: Analysis | undefined;
   private cachedVerdict: Verdict | undefined;
 
   constructor(options: DetectorOptions = {}) {
@@ -220,6 +239,8 @@ export class GrowthDetector {
     this.limitBytes = limitBytes;
     this.cachedVerdict = undefined;
   }
+
+  /** Verdicts are cheap to read after every sample: the analysis behind them changes per bucket. */
 
   /** Feeds one sample. Samples older than the previous one are ignored (the caller validates traces). */
   push(t: number, bytes: number): void {
@@ -236,18 +257,19 @@ export class GrowthDetector {
     this.lastBytes = bytes;
     if (bytes > this.peakBytes) this.peakBytes = bytes;
     this.updateZigzag(t, bytes);
-    let flatTime = 0;
-    let time = 0;
+    const scale = this.scales[0];
+    if (scale.openCount > 0 && t >= scale.openStart + scale.width) this.closeBucket(scale, t);
     if (this.samples > 1) {
-      // Time-weighted plateau share separates steps from a climb. A gap in the samples says
-      // nothing about what happened in it, so at most 2 s of it counts either way.
-      time = Math.min(t - this.previousTime, MAX_INTERVAL_WEIGHT_SEC);
-      const tolerance = Math.max(MIB, PLATEAU_TOLERANCE_FRACTION * bytes);
-      if (Math.abs(bytes - this.previousBytes) <= tolerance) flatTime = time;
+      const interval = Math.min(t - this.previousTime, MAX_INTERVAL_WEIGHT_SEC);
+      if (interval > 0) {
+        const rate = Math.abs(bytes - this.previousBytes) / interval;
+        const bin = rate < 2 ** RATE_BIN_BASE_LOG2 ? 0 : Math.min(RATE_BINS - 1, Math.floor(Math.log2(rate)) - RATE_BIN_BASE_LOG2 + 1);
+        scale.openRates[bin] += interval;
+      }
     }
     this.previousBytes = bytes;
     this.previousTime = t;
-    this.addToScale(0, t, bytes, bytes, t, flatTime, time);
+    this.addToScale(0, t, bytes, bytes, t, undefined);
   }
 
   verdict(): Verdict {
@@ -274,7 +296,6 @@ export class GrowthDetector {
       this.teethTroughTime[slot] = this.extremeTime;
       this.teethTroughBytes[slot] = this.extreme;
       this.teethDrop[slot] = this.lastPeak - this.extreme;
-      this.teethPeakBytes[slot] = this.lastPeak;
       this.teethCount++;
       this.seekingPeak = true;
       this.extreme = bytes;
@@ -283,7 +304,7 @@ export class GrowthDetector {
   }
 
   /** Adds a sample (level 0) or a closed bucket of the scale below to `level`'s open bucket. */
-  private addToScale(level: number, start: number, min: number, max: number, now: number, flatTime: number, time: number): void {
+  private addToScale(level: number, start: number, min: number, max: number, now: number, rates: Float64Array | undefined): void {
     const scale = this.scales[level];
     if (scale.openCount > 0 && start >= scale.openStart + scale.width) {
       this.closeBucket(scale, now);
@@ -292,29 +313,28 @@ export class GrowthDetector {
       scale.openStart = Math.floor(start / scale.width) * scale.width;
       scale.openMin = min;
       scale.openMax = max;
-      scale.openFlatTime = flatTime;
-      scale.openTime = time;
     } else {
       if (min < scale.openMin) scale.openMin = min;
       if (max > scale.openMax) scale.openMax = max;
-      scale.openFlatTime += flatTime;
-      scale.openTime += time;
     }
+    if (rates) for (let i = 0; i < RATE_BINS; i++) scale.openRates[i] += rates[i];
     scale.openCount++;
   }
 
   private closeBucket(scale: TimeScale, now: number): void {
-    const { openStart, openMin, openMax, openFlatTime, openTime } = scale;
-    scale.push(openMin, openMax, openStart + scale.width / 2, openFlatTime, openTime);
+    const { openStart, openMin, openMax, openRates } = scale;
+    scale.push(openMin, openMax, openStart + scale.width / 2, openRates);
     scale.openCount = 0;
     this.evaluate(scale, now);
     if (scale.level + 1 < MAX_LEVELS) {
       if (this.scales.length === scale.level + 1) this.scales.push(new TimeScale(scale.level + 1));
-      this.addToScale(scale.level + 1, openStart, openMin, openMax, now, openFlatTime, openTime);
+      this.addToScale(scale.level + 1, openStart, openMin, openMax, now, openRates);
     }
+    openRates.fill(0);
   }
 
   private evaluate(scale: TimeScale, now: number): void {
+    this.cachedAnalysis = undefined;
     const evaluation = this.evaluateScale(scale, now);
     scale.last = evaluation;
     const wasAlarmed = scale.alarmed;
@@ -337,7 +357,7 @@ export class GrowthDetector {
     }
     // Only while alarmed (rare). A new shape must be seen twice in a row before the verdict
     // switches to it, so a staircase sampled at 4 Hz does not blink to steady-growth.
-    if (scale.alarmed && evaluation.growingHold) {
+    if (scale.alarmed && evaluation.growingHold && scale === this.decidingScale()) {
       const pattern = this.classify(scale, evaluation);
       if (this.lastAlarmPattern === null || pattern === this.candidatePattern) this.lastAlarmPattern = pattern;
       this.candidatePattern = pattern;
@@ -348,13 +368,13 @@ export class GrowthDetector {
     const { teeth, dropTotal } = this.teethSince(evaluation.windowStart, false);
     const upTotal = dropTotal + Math.max(evaluation.rise, 0);
     if (teeth >= SAWTOOTH_MIN_TEETH && upTotal > 0 && dropTotal / upTotal >= SAWTOOTH_MIN_DROP_SHARE) return 'sawtooth-ratchet';
-    return this.plateauShare(scale) >= STAIRCASE_MIN_PLATEAU_SHARE ? 'staircase' : 'steady-growth';
+    return this.isStaircase(scale, evaluation) ? 'staircase' : 'steady-growth';
   }
 
   private evaluateScale(scale: TimeScale, now: number): LevelEvaluation {
     const n = scale.count;
     const windowStart = n > 0 ? scale.mids[scale.head] - scale.width / 2 : now;
-    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, windowStart };
+    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart };
     if (n < MIN_POINTS) return none;
     // The trend of the floors, or of the zigzag troughs: a sawtooth's teeth can be shorter than
     // a bucket is wide, and then its troughs carry the ratchet more clearly than bucket minima.
@@ -386,6 +406,19 @@ export class GrowthDetector {
     const top = medianOf(floors, n - third, n, this.scratch);
     const rise = Math.max(top - baseline, teethRise);
     const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
+    // The floors' scatter around the resistant line (a robust sigma). A wandering floor can
+    // fool a trend test, since its neighbours are correlated; it cannot rise far above its own
+    // scatter. Not for the teeth path: there the floors' scatter is the teeth themselves.
+    const tLeft = mids[Math.floor(third / 2)];
+    const tRight = mids[n - third + Math.floor(third / 2)];
+    let clearOfNoise = true;
+    if (teethRise === 0) {
+      const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
+      const residuals = this.scratch;
+      for (let i = 0; i < n; i++) residuals[i] = Math.abs(floors[i] - (baseline + slope * (mids[i] - tLeft)));
+      const sigma = 1.4826 * medianOfSorted(residuals.subarray(0, n).sort());
+      clearOfNoise = rise >= RISE_TO_SCATTER * sigma;
+    }
     const span = mids[n - 1] - mids[0] + scale.width;
     // When did the floor last make a new high? (anchored so a slow climb still registers)
     const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
@@ -414,49 +447,45 @@ export class GrowthDetector {
     const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
     const growingRaise =
       growingHold &&
+      clearOfNoise &&
       z >= Z_RAISE &&
       rise >= minRise &&
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width);
-    return { growingHold, growingRaise, baseline, rise, windowStart };
+    if (process.env.KMW_DEBUG && growingRaise) console.log(`L${scale.level} t=${now.toFixed(1)} n=${n} z=${z.toFixed(2)} rise=${(rise/2**20).toFixed(1)} teethRise=${(teethRise/2**20).toFixed(0)} riseTime=${riseTime.toFixed(1)} since=${sinceHigh.toFixed(1)} span=${span} clear=${clearOfNoise}`);
+    return { growingHold, growingRaise, baseline, rise, slope: rise / Math.max(tRight - tLeft, scale.width), windowStart };
   }
 
   /**
-   * Trend of the teeth inside the window (at most 32, at least 6): Mann–Kendall Z and the
-   * resistant rise of the troughs, and of the peaks. Between full collections a cyclic-garbage
-   * sawtooth ratchets up both; teeth shorter than a bucket hide that from bucket minima.
+   * Trend of the teeth's troughs inside the window (at most 32, at least 6): Mann–Kendall Z and
+   * the resistant rise. Teeth shorter than a bucket hide a ratchet from bucket minima.
    */
   private teethTrend(windowStart: number): { z: number; rise: number; lastHighAt: number } {
+    const none = { z: 0, rise: 0, lastHighAt: -Infinity };
     const oldest = Math.max(0, this.teethCount - Math.min(TEETH_CAPACITY, MAX_TROUGHS_TESTED));
     let first = this.teethCount;
     while (first > oldest && this.teethTroughTime[(first - 1) % TEETH_CAPACITY] >= windowStart) first--;
     const m = this.teethCount - first;
-    if (m < MIN_TROUGHS_TESTED) return { z: 0, rise: 0, lastHighAt: -Infinity };
-    let best = { z: 0, rise: 0, lastHighAt: -Infinity };
-    for (const series of [this.teethTroughBytes, this.teethPeakBytes]) {
-      let s = 0;
-      for (let i = first; i < this.teethCount; i++) {
-        const yi = series[i % TEETH_CAPACITY];
-        for (let j = i + 1; j < this.teethCount; j++) s += Math.sign(series[j % TEETH_CAPACITY] - yi);
+    if (m < MIN_TROUGHS_TESTED) return none;
+    const troughs = this.ordered;
+    for (let i = 0; i < m; i++) troughs[i] = this.teethTroughBytes[(first + i) % TEETH_CAPACITY];
+    let s = 0;
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) s += Math.sign(troughs[j] - troughs[i]);
+    const z = mannKendallZ(s, m);
+    if (z <= 0) return none;
+    const third = Math.max(1, Math.floor(m / 3));
+    const rise = medianOf(troughs, m - third, m, this.scratch) - medianOf(troughs, 0, third, this.scratch);
+    // when the troughs last made a new high (anchored, as for the floors)
+    const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
+    let anchor = troughs[0];
+    let lastHighAt = this.teethTroughTime[first % TEETH_CAPACITY];
+    for (let i = 1; i < m; i++) {
+      if (troughs[i] > anchor + epsilon) {
+        anchor = troughs[i];
+        lastHighAt = this.teethTroughTime[(first + i) % TEETH_CAPACITY];
       }
-      const z = mannKendallZ(s, m);
-      if (z <= best.z) continue;
-      for (let i = 0; i < m; i++) this.ordered[i] = series[(first + i) % TEETH_CAPACITY];
-      const third = Math.max(1, Math.floor(m / 3));
-      const rise = medianOf(this.ordered, m - third, m, this.scratch) - medianOf(this.ordered, 0, third, this.scratch);
-      // when the series last made a new high (anchored, as for the floors)
-      const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
-      let anchor = this.ordered[0];
-      let lastHighAt = this.teethTroughTime[first % TEETH_CAPACITY];
-      for (let i = 1; i < m; i++) {
-        if (this.ordered[i] > anchor + epsilon) {
-          anchor = this.ordered[i];
-          lastHighAt = this.teethTroughTime[(first + i) % TEETH_CAPACITY];
-        }
-      }
-      best = { z, rise, lastHighAt };
     }
-    return best;
+    return { z, rise, lastHighAt };
   }
 
   /**
@@ -474,47 +503,46 @@ export class GrowthDetector {
   }
 
   private computeVerdict(): Verdict {
-    const scale = this.decidingScale();
-    const alarm = this.alarmedScales > 0;
-    const base = {
-      alarm,
+    this.cachedAnalysis ??= this.analyse();
+    const analysis = this.cachedAnalysis;
+    return {
+      pattern: analysis.pattern,
+      alarm: this.alarmedScales > 0,
       firstAlarmAt: this.firstAlarmAt,
+      troughSlopeBytesPerSec: analysis.slope,
+      teeth: analysis.teeth,
+      growthBytes: analysis.growthBytes,
+      baselineBytes: analysis.baselineBytes,
       peakBytes: this.peakBytes,
       lastBytes: this.lastBytes,
       samples: this.samples,
       startTime: this.startTime,
       lastTime: this.samples > 0 ? this.lastTime : null,
       lastAlarmPattern: this.lastAlarmPattern,
+      timescaleSec: analysis.scale ? analysis.scale.width * WINDOW : null,
+      forecast: analysis.scale
+        ? this.forecast(analysis.slope, analysis.scale)
+        : { limitBytes: this.limitBytes, secondsToLimit: null, reachesLimitAt: null },
     };
+  }
+
+  private analyse(): Analysis {
+    const scale = this.decidingScale();
+    const alarm = this.alarmedScales > 0;
     if (!scale || !scale.last || Number.isNaN(scale.last.baseline)) {
       // Alarmed, but this window's evidence just thinned out: keep saying what it was.
       const pattern = alarm && this.lastAlarmPattern ? this.lastAlarmPattern : 'flat';
-      const finest = this.scales[0];
-      const slope = this.floorSlope(finest);
-      return {
-        ...base,
-        pattern,
-        troughSlopeBytesPerSec: slope,
-        teeth: 0,
-        growthBytes: 0,
-        baselineBytes: null,
-        timescaleSec: null,
-        forecast: { limitBytes: this.limitBytes, secondsToLimit: null, reachesLimitAt: null },
-      };
+      return { pattern, slope: this.floorSlope(this.scales[0]), teeth: 0, growthBytes: 0, baselineBytes: null, scale: undefined };
     }
     const evaluation = scale.last;
     const { teeth, troughSlope } = this.teethSince(evaluation.windowStart, true);
-    const slope = troughSlope ?? this.floorSlope(scale);
-    const pattern = alarm && this.lastAlarmPattern ? this.lastAlarmPattern : this.classify(scale, evaluation);
     return {
-      ...base,
-      pattern,
-      troughSlopeBytesPerSec: slope,
+      pattern: alarm && this.lastAlarmPattern ? this.lastAlarmPattern : this.classify(scale, evaluation),
+      slope: troughSlope ?? this.floorSlope(scale),
       teeth,
       growthBytes: Math.max(0, evaluation.rise),
       baselineBytes: evaluation.baseline,
-      timescaleSec: scale.width * WINDOW,
-      forecast: this.forecast(slope, scale),
+      scale,
     };
   }
 
@@ -522,41 +550,55 @@ export class GrowthDetector {
     const times: number[] = [];
     const troughs: number[] = [];
     let dropTotal = 0;
+    let teeth = 0;
     const oldest = Math.max(0, this.teethCount - TEETH_CAPACITY);
     for (let k = this.teethCount - 1; k >= oldest; k--) {
       const slot = k % TEETH_CAPACITY;
       if (this.teethTroughTime[slot] < windowStart) break;
-      times.push(this.teethTroughTime[slot]);
-      troughs.push(this.teethTroughBytes[slot]);
+      // the slope needs only the recent teeth: Theil–Sen is quadratic in their number
+      if (times.length < MAX_TEETH_FOR_SLOPE) {
+        times.push(this.teethTroughTime[slot]);
+        troughs.push(this.teethTroughBytes[slot]);
+      }
+      teeth++;
       dropTotal += this.teethDrop[slot];
     }
     times.reverse();
     troughs.reverse();
     const troughSlope = withSlope && times.length >= 3 ? theilSenSlope(times, troughs, times.length) : undefined;
-    return { teeth: times.length, dropTotal, troughSlope };
+    return { teeth, dropTotal, troughSlope };
   }
 
+  /** Resistant-line slope of a scale's floors: O(n), cheap enough to refresh at every bucket. */
   private floorSlope(scale: TimeScale): number {
     const n = scale.count;
-    if (n < 2) return 0;
-    const ts = new Float64Array(n);
-    const ys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      ts[i] = scale.mids[scale.at(i)];
-      ys[i] = scale.mins[scale.at(i)];
-    }
-    return theilSenSlope(ts, ys, n);
+    if (n < 3) return 0;
+    const third = Math.floor(n / 3);
+    for (let i = 0; i < n; i++) this.ordered[i] = scale.mins[scale.at(i)];
+    const left = medianOf(this.ordered, 0, third, this.scratch);
+    const right = medianOf(this.ordered, n - third, n, this.scratch);
+    const tLeft = scale.mids[scale.at(Math.floor(third / 2))];
+    const tRight = scale.mids[scale.at(n - third + Math.floor(third / 2))];
+    return tRight > tLeft ? (right - left) / (tRight - tLeft) : 0;
   }
 
-  /** Share of the window's time the RSS sat on a plateau (moved less than the tolerance between samples). */
-  private plateauShare(scale: TimeScale): number {
-    let flat = 0;
+  /** Whether the window spent enough of its time on plateaus, relative to its own growth rate. */
+  private isStaircase(scale: TimeScale, evaluation: LevelEvaluation): boolean {
+    const threshold = PLATEAU_RATE_SHARE * evaluation.slope;
+    if (!(threshold > 0)) return false;
+    // bins entirely below the threshold count as plateau time
+    const plateauBins = threshold < 2 ** RATE_BIN_BASE_LOG2 ? 0 : Math.min(RATE_BINS, Math.floor(Math.log2(threshold)) - RATE_BIN_BASE_LOG2 + 1);
+    let plateau = 0;
     let total = 0;
     for (let i = 0; i < scale.count; i++) {
-      flat += scale.flatTimes[scale.at(i)];
-      total += scale.times[scale.at(i)];
+      const base = scale.at(i) * RATE_BINS;
+      for (let bin = 0; bin < RATE_BINS; bin++) {
+        const time = scale.rates[base + bin];
+        total += time;
+        if (bin < plateauBins) plateau += time;
+      }
     }
-    return total > 0 ? flat / total : 0;
+    return total > 0 && plateau / total >= STAIRCASE_MIN_PLATEAU_SHARE;
   }
 
   private forecast(slope: number, scale: TimeScale): Forecast {

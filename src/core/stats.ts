@@ -48,3 +48,10 @@ export function mannKendallZ(s: number, n: number): number {
   if (s < 0) return (s + 1) / sd;
   return 0;
 }
+
+export function medianOfSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
