@@ -15,5 +15,10 @@ const walk = (dir) => {
   }
 };
 roots.forEach(walk);
+// Integration and end-to-end tests run the built artefacts: build first (about a second).
+if (only !== 'unit') {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -40,14 +40,14 @@ export class PidusageReader implements ProcessReader {
     }
   }
 
+  /**
+   * From the same process table as `listProcesses`, so the start times compare exactly (a start
+   * time derived from pidusage's elapsed time would jitter and look like PID reuse). Called only
+   * when a process is first watched.
+   */
   async identity(pid: number): Promise<ProcessIdentity | undefined> {
-    try {
-      const stat = await pidusage(pid);
-      // pidusage's `timestamp - elapsed` is the start time in ms; round away jitter.
-      return { pid, startTime: Math.round((stat.timestamp - stat.elapsed) / 1000) * 1000 };
-    } catch {
-      return undefined;
-    }
+    const found = (await this.listProcesses()).find((proc) => proc.pid === pid);
+    return found && { pid, startTime: found.startTime };
   }
 
   async listProcesses(): Promise<ProcessInfo[]> {

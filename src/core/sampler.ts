@@ -150,7 +150,6 @@ export class ProcessTreeSampler implements Disposable {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref?.();
   }
 
   stop(): void {
