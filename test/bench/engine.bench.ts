@@ -1,0 +1,122 @@
+// Engine benchmarks: prints `name: value unit`, one per line. Figures, not assertions.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { GrowthDetector } from '../../src/core/detector';
+import { PidusageReader } from '../../src/core/pidusageReader';
+import { ProcfsReader } from '../../src/core/procfsReader';
+import { ProcessTreeSampler } from '../../src/core/sampler';
+import { SeriesStore } from '../../src/core/seriesStore';
+
+const MB = 1024 * 1024;
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+function print(name: string, value: number, unit: string): void {
+  console.log(`${name}: ${Number(value.toPrecision(4))} ${unit}`);
+}
+
+async function startSleepers(count: number): Promise<ChildProcess[]> {
+  const code = 'import sys, time\nx = bytearray(20 * 1024 * 1024)\nprint("ready", flush=True)\ntime.sleep(600)';
+  return Promise.all(
+    Array.from({ length: count }, () => {
+      const child = spawn('/usr/bin/python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+      return new Promise<ChildProcess>((resolve) => child.stdout!.once('data', () => resolve(child)));
+    }),
+  );
+}
+
+/** CPU µs per process per tick, with a simulated 4 Hz clock so the slower scans happen as often as they would live. */
+async function sampleCost(makeReader: () => ProcfsReader | PidusageReader, pids: number[], ticks: number): Promise<number> {
+  let clock = 0;
+  const sampler = new ProcessTreeSampler({ reader: makeReader(), now: () => clock });
+  let samples = 0;
+  sampler.onSample(() => samples++);
+  for (const pid of pids) await sampler.watch(pid);
+  for (let i = 0; i < 20; i++) {
+    clock += 250;
+    await sampler.tick(); // warm-up: JIT, descriptors, first scan
+  }
+  const before = cpuMicros();
+  for (let i = 0; i < ticks; i++) {
+    clock += 250;
+    await sampler.tick();
+  }
+  const cost = (cpuMicros() - before) / (ticks * pids.length);
+  if (samples < ticks * pids.length) throw new Error(`only ${samples} samples`);
+  sampler.dispose();
+  return cost;
+}
+
+function rawStatmCost(pids: number[], rounds: number): number {
+  const before = cpuMicros();
+  for (let i = 0; i < rounds; i++) for (const pid of pids) readFileSync(`/proc/${pid}/statm`, 'latin1');
+  return (cpuMicros() - before) / (rounds * pids.length);
+}
+
+function detectorThroughput(): { pushOnly: number; withVerdict: number } {
+  // A mixed day at 4 Hz: flat, a leak, a sawtooth, a staircase, noise throughout.
+  const n = 4 * 86400 * 3;
+  const ts = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let seed = 12345;
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const t = i / 4;
+    const phase = Math.floor(t / 20000) % 4;
+    const base = 400 * MB + (phase === 1 ? (t % 20000) * 5000 : 0) + (phase === 2 ? ((t % 60) / 60) * 300 * MB : 0) + (phase === 3 ? Math.floor((t % 20000) / 600) * 20 * MB : 0);
+    ts[i] = t;
+    ys[i] = base + (seed / 4294967296) * 2 * MB;
+  }
+  let detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
+  let start = performance.now();
+  for (let i = 0; i < n; i++) detector.push(ts[i], ys[i]);
+  const pushOnly = n / ((performance.now() - start) / 1000);
+  if (detector.verdict().samples !== n) throw new Error('lost samples');
+  const m = n / 6;
+  detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
+  start = performance.now();
+  for (let i = 0; i < m; i++) {
+    detector.push(ts[i], ys[i]);
+    detector.verdict();
+  }
+  const withVerdict = m / ((performance.now() - start) / 1000);
+  return { pushOnly, withVerdict };
+}
+
+function storeBytes(): number {
+  const store = new SeriesStore();
+  for (let i = 0; i < 4 * 86400; i++) {
+    for (let p = 0; p < 8; p++) store.append(`p${p}`, i / 4, 1e8 + ((i * (p + 1)) % 977) * 1e5);
+  }
+  return store.memoryBytes();
+}
+
+async function main(): Promise<void> {
+  const sleepers = await startSleepers(8);
+  try {
+    const pids = sleepers.map((child) => child.pid!);
+    const sample = await sampleCost(() => new ProcfsReader(), pids, 2000);
+    const raw = rawStatmCost(pids, 4000);
+    print('sample_cost_us_per_process', sample, 'us');
+    print('raw_statm_read_us', raw, 'us');
+    print('sample_cost_ratio', sample / raw, 'x');
+    print('pidusage_cost_us_per_process', await sampleCost(() => new PidusageReader(), pids, 100), 'us');
+  } finally {
+    for (const child of sleepers) child.kill('SIGKILL');
+  }
+  const throughput = detectorThroughput();
+  print('detector_samples_per_sec', throughput.pushOnly, 'samples/s');
+  print('detector_samples_per_sec_with_verdict', throughput.withVerdict, 'samples/s');
+  print('store_bytes_24h_8proc_4hz', storeBytes(), 'bytes');
+}
+
+void main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
