@@ -51,6 +51,7 @@ const MIB = 1024 * 1024;
 const BASE_BUCKET_SEC = 0.5;
 /** Buckets per time scale. Each scale doubles the bucket, so 64 buckets span 32 s, 64 s, … 24 days. */
 const WINDOW = 64;
+const WINDOW_MASK = WINDOW - 1; // WINDOW is a power of two
 const MAX_LEVELS = 22;
 /** Fewer points than this cannot make a Mann–Kendall test reach significance on noisy data. */
 const MIN_POINTS = 8;
@@ -118,6 +119,7 @@ const RATE_BIN_BASE_LOG2 = 16;
 /** A gap in the samples says nothing about what happened in it: at most 2 s of it is counted. */
 const MAX_INTERVAL_WEIGHT_SEC = 2;
 const TEETH_CAPACITY = 512;
+const TEETH_MASK = TEETH_CAPACITY - 1; // a power of two
 /** Six strictly rising troughs are the fewest that reach Z_RAISE; 32 bound the cost. */
 const MIN_TROUGHS_TESTED = 6;
 const MAX_TROUGHS_TESTED = 32;
@@ -159,6 +161,8 @@ class TimeScale {
   readonly mids = new Float64Array(WINDOW);
   /** The rate histogram of each closed bucket (RATE_BINS values a bucket). */
   readonly rates = new Float64Array(WINDOW * RATE_BINS);
+  /** The rate histograms of the whole window, summed (kept incrementally). */
+  readonly rateSums = new Float64Array(RATE_BINS);
   head = 0;
   count = 0;
   /** Mann–Kendall S over `mins`, kept incrementally: O(WINDOW) a bucket instead of O(WINDOW²). */
@@ -173,23 +177,41 @@ class TimeScale {
   }
 
   at(i: number): number {
-    return (this.head + i) % WINDOW;
+    return (this.head + i) & WINDOW_MASK;
   }
 
   push(min: number, max: number, mid: number, rates: Float64Array): void {
+    const mins = this.mins;
+    let s = 0;
+    let slot: number;
     if (this.count === WINDOW) {
-      const oldest = this.mins[this.head];
-      for (let i = 1; i < WINDOW; i++) this.mkS -= Math.sign(this.mins[this.at(i)] - oldest);
-      this.head = (this.head + 1) % WINDOW;
-      this.count--;
+      // Evict the oldest and add the newest in one pass: S is a sum over pairs, so the order
+      // of the slots does not matter.
+      const head = this.head;
+      const oldest = mins[head];
+      for (let j = 0; j < WINDOW; j++) {
+        if (j === head) continue;
+        const v = mins[j];
+        s += (min > v ? 1 : min < v ? -1 : 0) - (v > oldest ? 1 : v < oldest ? -1 : 0);
+      }
+      const base = head * RATE_BINS;
+      for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] -= this.rates[base + bin];
+      slot = head; // the evicted slot holds the newest bucket
+      this.head = (head + 1) & WINDOW_MASK;
+    } else {
+      // Until the window is full, head is 0 and the buckets sit in slots 0..count-1.
+      for (let j = 0; j < this.count; j++) {
+        const v = mins[j];
+        s += min > v ? 1 : min < v ? -1 : 0;
+      }
+      slot = this.count++;
     }
-    for (let i = 0; i < this.count; i++) this.mkS += Math.sign(min - this.mins[this.at(i)]);
-    const slot = this.at(this.count);
-    this.mins[slot] = min;
+    this.mkS += s;
+    mins[slot] = min;
     this.maxs[slot] = max;
     this.mids[slot] = mid;
     this.rates.set(rates, slot * RATE_BINS);
-    this.count++;
+    for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] += rates[bin];
   }
 }
 
@@ -292,7 +314,7 @@ export class GrowthDetector {
       this.extreme = bytes;
       this.extremeTime = t;
     } else if (bytes - this.extreme >= Math.max(REVERSAL_MIN_BYTES, REVERSAL_FRACTION * this.extreme)) {
-      const slot = this.teethCount % TEETH_CAPACITY;
+      const slot = this.teethCount & TEETH_MASK;
       this.teethTroughTime[slot] = this.extremeTime;
       this.teethTroughBytes[slot] = this.extreme;
       this.teethDrop[slot] = this.lastPeak - this.extreme;
@@ -406,19 +428,8 @@ export class GrowthDetector {
     const top = medianOf(floors, n - third, n, this.scratch);
     const rise = Math.max(top - baseline, teethRise);
     const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
-    // The floors' scatter around the resistant line (a robust sigma). A wandering floor can
-    // fool a trend test, since its neighbours are correlated; it cannot rise far above its own
-    // scatter. Not for the teeth path: there the floors' scatter is the teeth themselves.
     const tLeft = mids[Math.floor(third / 2)];
     const tRight = mids[n - third + Math.floor(third / 2)];
-    let clearOfNoise = true;
-    if (teethRise === 0) {
-      const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
-      const residuals = this.scratch;
-      for (let i = 0; i < n; i++) residuals[i] = Math.abs(floors[i] - (baseline + slope * (mids[i] - tLeft)));
-      const sigma = 1.4826 * medianOfSorted(residuals.subarray(0, n).sort());
-      clearOfNoise = rise >= RISE_TO_SCATTER * sigma;
-    }
     const span = mids[n - 1] - mids[0] + scale.width;
     // When did the floor last make a new high? (anchored so a slow climb still registers)
     const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
@@ -447,13 +458,35 @@ export class GrowthDetector {
     const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
     const growingRaise =
       growingHold &&
-      clearOfNoise &&
       z >= Z_RAISE &&
       rise >= minRise &&
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
-      sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width);
-    if (process.env.KMW_DEBUG && growingRaise) console.log(`L${scale.level} t=${now.toFixed(1)} n=${n} z=${z.toFixed(2)} rise=${(rise/2**20).toFixed(1)} teethRise=${(teethRise/2**20).toFixed(0)} riseTime=${riseTime.toFixed(1)} since=${sinceHigh.toFixed(1)} span=${span} clear=${clearOfNoise}`);
+      sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width) &&
+      (teethRise > 0 || this.clearOfScatter(floors, mids, n, baseline, top, tLeft, tRight, rise));
     return { growingHold, growingRaise, baseline, rise, slope: rise / Math.max(tRight - tLeft, scale.width), windowStart };
+  }
+
+  /**
+   * The floors' scatter around the resistant line (a robust sigma). A wandering floor can fool a
+   * trend test, since its neighbours are correlated; it cannot rise far above its own scatter.
+   * Not for the teeth path: there the floors' scatter is the teeth themselves. Checked last,
+   * only when everything else says raise.
+   */
+  private clearOfScatter(
+    floors: Float64Array,
+    mids: Float64Array,
+    n: number,
+    baseline: number,
+    top: number,
+    tLeft: number,
+    tRight: number,
+    rise: number,
+  ): boolean {
+    const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
+    const residuals = this.scratch;
+    for (let i = 0; i < n; i++) residuals[i] = Math.abs(floors[i] - (baseline + slope * (mids[i] - tLeft)));
+    const sigma = 1.4826 * medianOfSorted(residuals.subarray(0, n).sort());
+    return rise >= RISE_TO_SCATTER * sigma;
   }
 
   /**
@@ -464,11 +497,11 @@ export class GrowthDetector {
     const none = { z: 0, rise: 0, lastHighAt: -Infinity };
     const oldest = Math.max(0, this.teethCount - Math.min(TEETH_CAPACITY, MAX_TROUGHS_TESTED));
     let first = this.teethCount;
-    while (first > oldest && this.teethTroughTime[(first - 1) % TEETH_CAPACITY] >= windowStart) first--;
+    while (first > oldest && this.teethTroughTime[(first - 1) & TEETH_MASK] >= windowStart) first--;
     const m = this.teethCount - first;
     if (m < MIN_TROUGHS_TESTED) return none;
     const troughs = this.ordered;
-    for (let i = 0; i < m; i++) troughs[i] = this.teethTroughBytes[(first + i) % TEETH_CAPACITY];
+    for (let i = 0; i < m; i++) troughs[i] = this.teethTroughBytes[(first + i) & TEETH_MASK];
     let s = 0;
     for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) s += Math.sign(troughs[j] - troughs[i]);
     const z = mannKendallZ(s, m);
@@ -478,11 +511,11 @@ export class GrowthDetector {
     // when the troughs last made a new high (anchored, as for the floors)
     const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
     let anchor = troughs[0];
-    let lastHighAt = this.teethTroughTime[first % TEETH_CAPACITY];
+    let lastHighAt = this.teethTroughTime[first & TEETH_MASK];
     for (let i = 1; i < m; i++) {
       if (troughs[i] > anchor + epsilon) {
         anchor = troughs[i];
-        lastHighAt = this.teethTroughTime[(first + i) % TEETH_CAPACITY];
+        lastHighAt = this.teethTroughTime[(first + i) & TEETH_MASK];
       }
     }
     return { z, rise, lastHighAt };
@@ -553,7 +586,7 @@ export class GrowthDetector {
     let teeth = 0;
     const oldest = Math.max(0, this.teethCount - TEETH_CAPACITY);
     for (let k = this.teethCount - 1; k >= oldest; k--) {
-      const slot = k % TEETH_CAPACITY;
+      const slot = k & TEETH_MASK;
       if (this.teethTroughTime[slot] < windowStart) break;
       // the slope needs only the recent teeth: Theil–Sen is quadratic in their number
       if (times.length < MAX_TEETH_FOR_SLOPE) {
@@ -590,13 +623,9 @@ export class GrowthDetector {
     const plateauBins = threshold < 2 ** RATE_BIN_BASE_LOG2 ? 0 : Math.min(RATE_BINS, Math.floor(Math.log2(threshold)) - RATE_BIN_BASE_LOG2 + 1);
     let plateau = 0;
     let total = 0;
-    for (let i = 0; i < scale.count; i++) {
-      const base = scale.at(i) * RATE_BINS;
-      for (let bin = 0; bin < RATE_BINS; bin++) {
-        const time = scale.rates[base + bin];
-        total += time;
-        if (bin < plateauBins) plateau += time;
-      }
+    for (let bin = 0; bin < RATE_BINS; bin++) {
+      total += scale.rateSums[bin];
+      if (bin < plateauBins) plateau += scale.rateSums[bin];
     }
     return total > 0 && plateau / total >= STAIRCASE_MIN_PLATEAU_SHARE;
   }

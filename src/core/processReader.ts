@@ -29,8 +29,11 @@ export interface ProcessReader {
   rss(pid: number): Promise<number | undefined>;
   /** Identity (start time) of a live process, undefined when it does not exist. */
   identity(pid: number): Promise<ProcessIdentity | undefined>;
-  /** Every process on the machine with its parent: one scan, used at a slow cadence. */
-  listProcesses(): Promise<ProcessInfo[]>;
+  /**
+   * Every process on the machine with its parent: one scan, used at a slow cadence. Readers may
+   * reuse what they read last time, except for the PIDs in `refresh`, which they must read anew.
+   */
+  listProcesses(refresh?: ReadonlySet<number>): Promise<ProcessInfo[]>;
   /** Breakdown of RSS when the platform gives one. */
   detail(pid: number): Promise<MemoryDetail | undefined>;
   /** Batch form of `rss` for the hot path; readers may do better than one call per PID. */

@@ -227,7 +227,7 @@ export class ProcessTreeSampler implements Disposable {
     this.lastScanAt = now;
     let processes: ProcessInfo[];
     try {
-      processes = await this.reader.listProcesses();
+      processes = await this.reader.listProcesses(new Set([...this.trees.values()].map((tree) => tree.info.pid)));
     } catch {
       return;
     }
