@@ -1,4 +1,4 @@
-import { mannKendallZ, medianOf, medianOfSorted, theilSenSlope } from './stats';
+import { mannKendallZ, medianOf, theilSenSlope } from './stats';
 
 export type Pattern = 'flat' | 'sawtooth-ratchet' | 'staircase' | 'steady-growth';
 
@@ -119,6 +119,8 @@ const RATE_BIN_BASE_LOG2 = 16;
 /** A gap in the samples says nothing about what happened in it: at most 2 s of it is counted. */
 const MAX_INTERVAL_WEIGHT_SEC = 2;
 const TEETH_CAPACITY = 512;
+/** Teeth that say "this process comes back down": three in a row with level troughs. */
+const RECENT_TEETH = 3;
 const TEETH_MASK = TEETH_CAPACITY - 1; // a power of two
 /** Six strictly rising troughs are the fewest that reach Z_RAISE; 32 bound the cost. */
 const MIN_TROUGHS_TESTED = 6;
@@ -189,11 +191,12 @@ class TimeScale {
       // of the slots does not matter.
       const head = this.head;
       const oldest = mins[head];
+      // branch-free signs: this loop runs once for every closed bucket of every scale
       for (let j = 0; j < WINDOW; j++) {
-        if (j === head) continue;
         const v = mins[j];
-        s += (min > v ? 1 : min < v ? -1 : 0) - (v > oldest ? 1 : v < oldest ? -1 : 0);
+        s += +(min > v) - +(min < v) - +(v > oldest) + +(v < oldest);
       }
+      s -= +(min > oldest) - +(min < oldest); // the evicted slot itself is not a pair
       const base = head * RATE_BINS;
       for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] -= this.rates[base + bin];
       slot = head; // the evicted slot holds the newest bucket
@@ -202,7 +205,7 @@ class TimeScale {
       // Until the window is full, head is 0 and the buckets sit in slots 0..count-1.
       for (let j = 0; j < this.count; j++) {
         const v = mins[j];
-        s += min > v ? 1 : min < v ? -1 : 0;
+        s += +(min > v) - +(min < v);
       }
       slot = this.count++;
     }
@@ -245,9 +248,11 @@ export class GrowthDetector {
   private readonly teethTroughTime = new Float64Array(TEETH_CAPACITY);
   private readonly teethTroughBytes = new Float64Array(TEETH_CAPACITY);
   private readonly teethDrop = new Float64Array(TEETH_CAPACITY);
+  private readonly teethPeakBytes = new Float64Array(TEETH_CAPACITY);
   private teethCount = 0; // total ever; the ring holds the last TEETH_CAPACITY
   private readonly scratch = new Float64Array(WINDOW);
   private readonly ordered = new Float64Array(WINDOW);
+  private readonly residuals = new Float64Array(WINDOW);
   private readonly orderedMids = new Float64Array(WINDOW);
   /** The costly part of the verdict, valid until the next bucket is evaluated. */
   private cachedAnalysis: Analysis | undefined;
@@ -318,6 +323,7 @@ export class GrowthDetector {
       this.teethTroughTime[slot] = this.extremeTime;
       this.teethTroughBytes[slot] = this.extreme;
       this.teethDrop[slot] = this.lastPeak - this.extreme;
+      this.teethPeakBytes[slot] = this.lastPeak;
       this.teethCount++;
       this.seekingPeak = true;
       this.extreme = bytes;
@@ -462,8 +468,32 @@ export class GrowthDetector {
       rise >= minRise &&
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width) &&
+      !this.withinRecentTeeth(now, minRise) &&
       (teethRise > 0 || this.clearOfScatter(floors, mids, n, baseline, top, tLeft, tRight, rise));
     return { growingHold, growingRaise, baseline, rise, slope: rise / Math.max(tRight - tLeft, scale.width), windowStart };
+  }
+
+  /**
+   * A process that climbed and came all the way back down, tooth after tooth, is climbing its
+   * next tooth: while the RSS stays under the recent peaks and the recent troughs are level,
+   * a climb at a fine scale is not growth. (A ratchet's troughs climb, a leak passes the peaks.)
+   */
+  private withinRecentTeeth(now: number, minRise: number): boolean {
+    if (this.teethCount < RECENT_TEETH) return false;
+    let lowTrough = Infinity;
+    let highTrough = -Infinity;
+    let highPeak = -Infinity;
+    for (let k = this.teethCount - RECENT_TEETH; k < this.teethCount; k++) {
+      const slot = k & TEETH_MASK;
+      lowTrough = Math.min(lowTrough, this.teethTroughBytes[slot]);
+      highTrough = Math.max(highTrough, this.teethTroughBytes[slot]);
+      highPeak = Math.max(highPeak, this.teethPeakBytes[slot]);
+    }
+    const first = this.teethTroughTime[(this.teethCount - RECENT_TEETH) & TEETH_MASK];
+    const last = this.teethTroughTime[(this.teethCount - 1) & TEETH_MASK];
+    const period = (last - first) / (RECENT_TEETH - 1);
+    const recent = now - last <= 2 * period + MIN_RISE_TIME_SEC;
+    return recent && highTrough - lowTrough < minRise / 2 && this.lastBytes <= highPeak;
   }
 
   /**
@@ -483,9 +513,9 @@ export class GrowthDetector {
     rise: number,
   ): boolean {
     const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
-    const residuals = this.scratch;
+    const residuals = this.residuals;
     for (let i = 0; i < n; i++) residuals[i] = Math.abs(floors[i] - (baseline + slope * (mids[i] - tLeft)));
-    const sigma = 1.4826 * medianOfSorted(residuals.subarray(0, n).sort());
+    const sigma = 1.4826 * medianOf(residuals, 0, n, this.scratch);
     return rise >= RISE_TO_SCATTER * sigma;
   }
 

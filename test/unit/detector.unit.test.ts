@@ -152,6 +152,12 @@ describe('detector on synthetic edge cases', () => {
     assert.equal(verdict.pattern, 'flat');
   });
 
+  it('a sawtooth with minute-long teeth and level troughs stops alarming once it has shown its teeth', () => {
+    const { verdict, raisedAt } = analyse(makeTrace({ hz: 4, seconds: 1800, shape: sawtooth(400 * MB, 60, 300 * MB, 0), noiseBytes: 2 * MB }));
+    assert.ok(raisedAt.every((t) => t < 200), `raised at ${raisedAt.join(', ')}`);
+    assert.equal(verdict.alarm, false);
+  });
+
   it('a gap in the samples does not break detection', () => {
     const points = makeTrace({ hz: 4, seconds: 600, shape: linear(200 * MB, MB), noiseBytes: 0.3 * MB }).filter((p) => p.t < 200 || p.t > 320);
     const { verdict } = analyse(points);
