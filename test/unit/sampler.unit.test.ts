@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
 import { PidusageReader } from '../../src/core/pidusageReader';
 import type { ProcessReader } from '../../src/core/processReader';
 import { ProcfsReader, parseStat } from '../../src/core/procfsReader';
@@ -192,16 +193,30 @@ describe('a process of another user that cannot be read', () => {
       return;
     }
     try {
-      const script = [
-        `const { ProcessTreeSampler } = require(${JSON.stringify(join(process.cwd(), 'src/core/sampler.ts'))});`,
-        `const { ProcfsReader } = require(${JSON.stringify(join(process.cwd(), 'src/core/procfsReader.ts'))});`,
-        `const sampler = new ProcessTreeSampler({ reader: new ProcfsReader(${JSON.stringify(mountPoint)}) });`,
-        `sampler.watch(${process.pid}).then(() => console.log('watched'), (e) => console.log(e.name + ': ' + e.message));`,
-      ].join('\n');
-      const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', script], {
-        encoding: 'utf8',
-        env: { ...process.env, HOME: tmpdir() },
+      // The probe runs as nobody, who may not be able to read this checkout: bundle it into a
+      // world-readable file first.
+      const probeDir = mkdtempSync(join(tmpdir(), 'kmw-probe-'));
+      chmodSync(probeDir, 0o755);
+      const probe = join(probeDir, 'probe.js');
+      buildSync({
+        stdin: {
+          contents: [
+            `import { ProcessTreeSampler } from './src/core/sampler';`,
+            `import { ProcfsReader } from './src/core/procfsReader';`,
+            `const sampler = new ProcessTreeSampler({ reader: new ProcfsReader(${JSON.stringify(mountPoint)}) });`,
+            `sampler.watch(${process.pid}).then(() => console.log('watched'), (e) => console.log(e.name + ': ' + e.message));`,
+          ].join('\n'),
+          resolveDir: process.cwd(),
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        outfile: probe,
+        logLevel: 'error',
       });
+      chmodSync(probe, 0o644);
+      const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, probe], { encoding: 'utf8' });
+      rmSync(probeDir, { recursive: true, force: true });
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /ProcessNotFoundError: No process with PID \d+ \(it has exited, or it is not visible to this user\)/);
     } finally {
