@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CellLedger } from '../../src/kernel/cellLedger';
+import { dominantComponent, interpretDiagnosis } from '../../src/kernel/kernelBridge';
+import { assessKernelDeath } from '../../src/kernel/postMortem';
+
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+
+describe('per-cell memory ledger', () => {
+  it('records start, peak, end and retained bytes of each cell', () => {
+    const ledger = new CellLedger();
+    ledger.sample(0, 100 * MB);
+    ledger.cellStarted('c1', '[1] a.ipynb', null, 1000);
+    ledger.sample(1100, 400 * MB);
+    ledger.sample(1200, 300 * MB);
+    const entry = ledger.cellEnded('c1', 1300, 'succeeded', 1)!;
+    assert.equal(entry.startBytes, 100 * MB);
+    assert.equal(entry.peakBytes, 400 * MB);
+    assert.equal(entry.endBytes, 300 * MB);
+    assert.equal(entry.retainedBytes, 200 * MB);
+    assert.equal(entry.executionOrder, 1);
+    assert.equal(ledger.latestFor('c1'), entry);
+  });
+
+  it('ignores repeated start events and ends for other cells; a new start ends the old cell as cancelled', () => {
+    const ledger = new CellLedger();
+    ledger.sample(0, 100 * MB);
+    ledger.cellStarted('c1', 'one', null, 1);
+    ledger.cellStarted('c1', 'one', null, 2);
+    assert.equal(ledger.cellEnded('c2', 3, 'succeeded'), undefined);
+    ledger.cellStarted('c2', 'two', null, 4);
+    const list = ledger.list();
+    assert.equal(list.length, 2);
+    assert.equal(list[0].outcome, 'cancelled');
+    assert.equal(list[0].startedAt, 1);
+    assert.equal(list[1].outcome, 'running');
+  });
+
+  it('keeps a bounded history', () => {
+    const ledger = new CellLedger(3);
+    for (let i = 0; i < 10; i++) {
+      ledger.cellStarted(`c${i}`, String(i), i, i);
+      ledger.cellEnded(`c${i}`, i + 0.5, 'succeeded');
+    }
+    assert.deepEqual(ledger.list().map((e) => e.cellId), ['c7', 'c8', 'c9']);
+  });
+});
+
+describe('diagnosis breakdown', () => {
+  it('splits RSS into garbage, retention, output cache and live data', () => {
+    const d = interpretDiagnosis({
+      outputCache: { entries: 2, bytes: 50 * MB },
+      rssBefore: 900 * MB,
+      collectedObjects: 10,
+      rssAfterCollect: 400 * MB,
+      mallinfoBefore: null,
+      trimmed: true,
+      rssAfterTrim: 300 * MB,
+      mallinfoAfter: null,
+      seconds: 0.1,
+    });
+    assert.equal(d.cyclicGarbageBytes, 500 * MB);
+    assert.equal(d.allocatorRetentionBytes, 100 * MB);
+    assert.equal(d.liveDataBytes, 250 * MB);
+    assert.equal(d.dominant, 'cyclic-garbage');
+  });
+
+  it('calls small releasable parts live data', () => {
+    assert.equal(dominantComponent({ rssBeforeBytes: 2 * GB, cyclicGarbageBytes: 20 * MB, allocatorRetentionBytes: 10 * MB, outputCacheBytes: 0 }), 'live-data');
+  });
+});
+
+describe('out-of-memory post-mortem', () => {
+  const limit = { bytes: 12 * GB, source: 'cgroup-v2' as const };
+
+  it('names the notebook, the cell and the figures when the kernel died at the limit', () => {
+    const result = assessKernelDeath({
+      notebookName: 'analysis.ipynb',
+      lastRssBytes: 11.8 * GB,
+      recentPeakBytes: 11.8 * GB,
+      limit,
+      signal: 'SIGKILL',
+      runningCell: { label: 'cell 17', executionOrder: 17 },
+    });
+    assert.equal(result.likelyOutOfMemory, true);
+    assert.equal(result.evidence, 'near-limit');
+    assert.equal(result.message, 'Kernel of analysis.ipynb was likely killed for memory: 11.8 GB of 12.0 GB (cgroup v2 memory.max), cell [17] running.');
+  });
+
+  it("trusts the cgroup's oom_kill counter even far from the limit", () => {
+    const result = assessKernelDeath({ notebookName: 'a.ipynb', lastRssBytes: 2 * GB, recentPeakBytes: 2 * GB, limit, oomKillsBefore: 0, oomKillsAfter: 1 });
+    assert.equal(result.evidence, 'oom-kill-counter');
+  });
+
+  it('does not blame memory for a kernel that exited low', () => {
+    const result = assessKernelDeath({ notebookName: 'a.ipynb', lastRssBytes: 300 * MB, recentPeakBytes: 300 * MB, limit, oomKillsBefore: 0, oomKillsAfter: 0 });
+    assert.equal(result.likelyOutOfMemory, false);
+  });
+});
