@@ -58,6 +58,7 @@ export class MemoryModel implements Disposable {
   private readonly byKey = new Map<string, Entry>(); // by sampler key (pid:start)
   private readonly listeners = new Set<() => void>();
   private readonly exitListeners = new Set<(view: ProcessView, exit: TreeExit) => void>();
+  private readonly sampleListeners = new Set<(seriesId: string, tMs: number, rssBytes: number) => void>();
   private pending: ModelUpdate = { points: {}, markers: [] };
   private readonly subscriptions: Disposable[] = [];
   private limitOverrideBytes: number | undefined;
@@ -211,6 +212,22 @@ export class MemoryModel implements Disposable {
     return { dispose: () => this.exitListeners.delete(listener) };
   }
 
+  /** Every sample of every series (the kernel ledger follows its kernel's RSS with it). */
+  onDidSample(listener: (seriesId: string, tMs: number, rssBytes: number) => void): Disposable {
+    this.sampleListeners.add(listener);
+    return { dispose: () => this.sampleListeners.delete(listener) };
+  }
+
+  limitOf(seriesId: string): MemoryLimit | undefined {
+    return this.entries.get(seriesId)?.limit;
+  }
+
+  /** Marks an event on a series' chart (cell runs, releases). */
+  mark(seriesId: string, kind: SeriesMarker['kind'], label: string, tMs = Date.now()): void {
+    const entry = this.entries.get(seriesId);
+    if (entry) this.addMarker(entry, { t: tMs / 1000, kind, label });
+  }
+
   /** Hands out what changed since the last call (the panel batches its messages with it). */
   takePending(): ModelUpdate {
     const pending = this.pending;
@@ -223,6 +240,7 @@ export class MemoryModel implements Disposable {
     this.sampler.dispose();
     this.listeners.clear();
     this.exitListeners.clear();
+    this.sampleListeners.clear();
   }
 
   private onSample(sample: TreeSample): void {
@@ -239,6 +257,7 @@ export class MemoryModel implements Disposable {
       this.addMarker(entry, { t, kind: 'alarm', label: `${verdict.pattern}: ${likelyCause(verdict.pattern)}` });
     }
     entry.wasAlarmed = verdict.alarm;
+    for (const listener of [...this.sampleListeners]) listener(entry.seriesId, sample.t, sample.rssBytes);
     this.emit();
   }
 

@@ -98,3 +98,49 @@ describe('out-of-memory post-mortem', () => {
     assert.equal(result.likelyOutOfMemory, false);
   });
 });
+
+describe('diagnosis report and auto-release policy', () => {
+  const base = {
+    rssBeforeBytes: 900 * MB,
+    rssAfterBytes: 300 * MB,
+    cyclicGarbageBytes: 500 * MB,
+    collectedObjects: 10,
+    allocatorRetentionBytes: 100 * MB,
+    trimmed: true,
+    outputCacheBytes: 0,
+    outputCacheEntries: 0,
+    liveDataBytes: 300 * MB,
+    dominant: 'cyclic-garbage' as const,
+    mallinfoBefore: null,
+    mallinfoAfter: null,
+    kernelSeconds: 0.1,
+  };
+
+  it('offers the fix that matches the dominant part', async () => {
+    const { describeDiagnosis } = await import('../../src/kernel/diagnosisReport');
+    assert.deepEqual(describeDiagnosis('a.ipynb', base).actions, ['insert-collect']);
+    assert.deepEqual(describeDiagnosis('a.ipynb', { ...base, dominant: 'allocator-retention' }).actions, ['insert-trim']);
+    const cache = describeDiagnosis('a.ipynb', { ...base, dominant: 'output-cache', outputCacheBytes: 300 * MB, outputCacheEntries: 4 });
+    assert.deepEqual(cache.actions, ['display-instead-of-cache', 'clear-output-cache']);
+    assert.match(cache.headline, /4 cached outputs keep 300 MB alive/);
+    assert.match(describeDiagnosis('a.ipynb', { ...base, dominant: 'live-data' }).headline, /live data/);
+    assert.equal(describeDiagnosis('a.ipynb', base).rows.length, 4);
+  });
+
+  it('auto-releases only after a cell that retained enough, never more often than the interval', async () => {
+    const { shouldAutoRelease } = await import('../../src/kernel/diagnosisReport');
+    const policy = { enabled: true, thresholdBytes: 100 * MB, minIntervalMs: 30_000 };
+    const entry = { cellId: 'c', label: 'c', executionOrder: 1, startedAt: 0, endedAt: 1, startBytes: 0, peakBytes: 0, endBytes: 200 * MB, retainedBytes: 200 * MB, outcome: 'succeeded' as const };
+    assert.equal(shouldAutoRelease(policy, entry, undefined, 1000), true);
+    assert.equal(shouldAutoRelease(policy, entry, 0, 10_000), false);
+    assert.equal(shouldAutoRelease(policy, { ...entry, retainedBytes: 10 * MB }, undefined, 1000), false);
+    assert.equal(shouldAutoRelease({ ...policy, enabled: false }, entry, undefined, 1000), false);
+  });
+
+  it('writes the cell status bar text', async () => {
+    const { describeLedgerEntry } = await import('../../src/kernel/diagnosisReport');
+    const entry = { cellId: 'c', label: 'c', executionOrder: 1, startedAt: 0, endedAt: 1, startBytes: 100 * MB, peakBytes: 900 * MB, endBytes: 512 * MB, retainedBytes: 412 * MB, outcome: 'succeeded' as const };
+    assert.equal(describeLedgerEntry(entry)!.text, '$(pulse) +412 MB retained');
+    assert.match(describeLedgerEntry(entry)!.tooltip, /peak 900 MB/);
+  });
+});
