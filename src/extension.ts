@@ -1,7 +1,143 @@
-import type * as vscode from 'vscode';
+// Wiring only: every piece is built elsewhere and every disposable goes to the context.
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wiring lands with the extension issue.
+import * as vscode from 'vscode';
+import { ProcessTreeSampler } from './core/sampler';
+import { MemoryModel } from './model/memoryModel';
+import { readSettings, type Settings } from './model/settings';
+import { CommandId } from './vscode/commandIds';
+import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
+import { registerDebugTracker } from './vscode/discovery/debugTracker';
+import { ProcessDiscovery } from './vscode/discovery/processDiscovery';
+import { jupyterKernelProvider, type KernelProvider } from './vscode/kernel/jupyterKernels';
+import { KernelMemoryController } from './vscode/kernel/kernelMemoryController';
+import { MemoryPanel, type PanelHooks } from './vscode/panel/memoryPanel';
+import { PythonInterpreters } from './vscode/pythonExtension';
+import { MemoryGauge } from './vscode/statusBar/memoryGauge';
+
+/** What the extension hands to its own tests (only in test mode). */
+export interface KernelMemoryWatchTestApi {
+  readonly model: MemoryModel;
+  readonly discovery: ProcessDiscovery;
+  readonly kernels: KernelMemoryController;
+  readonly panel: MemoryPanel;
+  readonly gauge: MemoryGauge;
+  readonly settings: () => Settings;
+  setPanelHooks(hooks: PanelHooks): void;
+  setKernelProvider(provider: () => Promise<KernelProvider | undefined>): void;
+}
+
+export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTestApi | undefined {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Kernel Memory Watch', { log: true });
+  context.subscriptions.push(log);
+
+  let settings = loadSettings(log);
+  const model = new MemoryModel({
+    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs }),
+    limitOverrideBytes: settings.limitOverrideBytes,
+    historySec: settings.historyHours * 3600,
+  });
+  context.subscriptions.push({ dispose: () => model.dispose() });
+
+  const interpreters = new PythonInterpreters(log);
+  context.subscriptions.push(interpreters);
+  void interpreters.start();
+
+  const discovery = new ProcessDiscovery(model, interpreters, () => settings, log);
+  context.subscriptions.push(discovery);
+  context.subscriptions.push(registerDebugTracker(model, () => settings.watchDebugSessions, log));
+
+  const panelHooks: { current: PanelHooks } = { current: {} };
+  const panel = new MemoryPanel(context.extensionUri, model, log, {
+    exportTarget: (suggested, filters) =>
+      panelHooks.current.exportTarget
+        ? panelHooks.current.exportTarget(suggested, filters)
+        : Promise.resolve(vscode.window.showSaveDialog({ filters, defaultUri: defaultSaveUri(suggested) })),
+    revealCell: (cellId) => revealCell(cellId),
+  });
+  context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(MemoryPanel.viewType, panel));
+
+  const kernels = new KernelMemoryController(context, model, log, jupyterKernelProvider, () => ({
+    enabled: settings.autoRelease,
+    thresholdBytes: settings.autoReleaseThresholdMB * 1024 * 1024,
+    minIntervalMs: settings.autoReleaseMinIntervalSec * 1000,
+  }));
+  context.subscriptions.push(
+    kernels,
+    kernels.onDidDiagnose((event) => panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows)),
+    kernels.onDidChangeLedger((seriesId) => panel.showLedger(seriesId, kernels.ledgerOf(vscode.Uri.parse(seriesId)))),
+  );
+
+  const gauge = new MemoryGauge({
+    model,
+    settings: () => settings,
+    activeTerminalPids: () => discovery.activeTerminalPids,
+    canDiagnose: () => vscode.window.activeNotebookEditor !== undefined,
+  });
+  context.subscriptions.push(gauge);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(CommandId.OpenPanel, () => vscode.commands.executeCommand(`${MemoryPanel.viewType}.focus`)),
+    vscode.commands.registerCommand(CommandId.WatchProcess, (pid?: unknown) => watchProcessCommand(model, interpreters, pid)),
+    vscode.commands.registerCommand(CommandId.StopWatching, (seriesId?: unknown) => stopWatchingCommand(model, seriesId)),
+    vscode.commands.registerCommand(CommandId.Diagnose, (target?: unknown) => kernels.diagnose(notebookArgument(target))),
+    vscode.commands.registerCommand(CommandId.ReleaseNow, (target?: unknown) => kernels.releaseNow(notebookArgument(target))),
+    vscode.commands.registerCommand(CommandId.ClearOutputCache, (target?: unknown) => kernels.clearOutputCache(notebookArgument(target))),
+    vscode.commands.registerCommand(CommandId.ExportCsv, (key?: unknown) => panel.exportCsv(typeof key === 'string' ? key : undefined)),
+    vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('kernelMemoryWatch')) return;
+      settings = loadSettings(log);
+      model.setLimitOverride(settings.limitOverrideBytes);
+      model.sampler.setInterval(settings.samplingIntervalMs);
+      discovery.update();
+      gauge.render();
+    }),
+  );
+
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    model,
+    discovery,
+    kernels,
+    panel,
+    gauge,
+    settings: () => settings,
+    setPanelHooks: (hooks) => {
+      panelHooks.current = hooks;
+    },
+    setKernelProvider: (provider) => kernels.setKernelProvider(provider),
+  };
 }
 
 export function deactivate(): void {}
+
+function loadSettings(log: vscode.LogOutputChannel): Settings {
+  const configuration = vscode.workspace.getConfiguration('kernelMemoryWatch');
+  const { settings, problems } = readSettings((key) => configuration.get(key));
+  for (const problem of problems) {
+    log.warn(problem);
+    void vscode.window.showWarningMessage(`Kernel Memory Watch: ${problem}`);
+  }
+  return settings;
+}
+
+function notebookArgument(target: unknown): vscode.Uri | undefined {
+  if (target instanceof vscode.Uri) return target;
+  if (typeof target === 'string' && target.includes(':') && !target.startsWith('kernel:')) return vscode.Uri.parse(target);
+  return undefined;
+}
+
+function defaultSaveUri(name: string): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder && vscode.Uri.joinPath(folder, name);
+}
+
+function revealCell(cellId: string): void {
+  const [notebookUri, fragment] = cellId.split('#');
+  const notebook = vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === notebookUri);
+  const cell = notebook?.getCells().find((c) => (c.document.uri.fragment || String(c.index)) === fragment);
+  if (!notebook || !cell) return;
+  void vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(cell.index, cell.index + 1)] });
+}

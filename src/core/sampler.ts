@@ -87,7 +87,7 @@ export function keyOf(identity: ProcessIdentity): string {
  */
 export class ProcessTreeSampler implements Disposable {
   readonly reader: ProcessReader;
-  readonly intervalMs: number;
+  intervalMs: number;
   private readonly childScanIntervalMs: number;
   private readonly detailIntervalMs: number;
   private readonly now: () => number;
@@ -155,6 +155,16 @@ export class ProcessTreeSampler implements Disposable {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Changes the interval, restarting the timer if it runs. */
+  setInterval(intervalMs: number): void {
+    if (intervalMs === this.intervalMs) return;
+    this.intervalMs = intervalMs;
+    if (this.timer) {
+      this.stop();
+      this.start();
+    }
   }
 
   get running(): boolean {

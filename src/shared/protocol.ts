@@ -66,7 +66,27 @@ export type HostMessage =
       readonly markers: readonly ChartMarker[];
       readonly findings: readonly Finding[];
     }
-  | { readonly type: 'removed'; readonly key: string };
+  | { readonly type: 'removed'; readonly key: string }
+  /** A kernel diagnosis: the breakdown in bytes, and what to do. */
+  | {
+      readonly type: 'diagnosis';
+      readonly key: string;
+      readonly headline: string;
+      readonly rows: ReadonlyArray<{ readonly label: string; readonly bytes: number }>;
+    }
+  /** The per-cell memory ledger of a notebook's kernel. */
+  | { readonly type: 'ledger'; readonly key: string; readonly entries: readonly LedgerRow[] };
+
+export interface LedgerRow {
+  readonly cellId: string;
+  readonly label: string;
+  readonly executionOrder: number | null;
+  readonly startBytes: number;
+  readonly peakBytes: number;
+  readonly endBytes: number | null;
+  readonly retainedBytes: number | null;
+  readonly outcome: string;
+}
 
 export type WebviewMessage =
   | { readonly type: 'ready' }
@@ -74,7 +94,8 @@ export type WebviewMessage =
   | { readonly type: 'setWindow'; readonly windowSec: number | null }
   | { readonly type: 'exportCsv'; readonly key: string }
   | { readonly type: 'exportPng'; readonly dataUrl: string }
-  | { readonly type: 'runCommand'; readonly command: string; readonly key: string };
+  | { readonly type: 'runCommand'; readonly command: string; readonly key: string }
+  | { readonly type: 'revealCell'; readonly cellId: string };
 
 const WINDOW_CHOICES = new Set([300, 1800]);
 const MAX_DATA_URL = 20 * 1024 * 1024;
@@ -112,6 +133,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         value.key.length < 200
         ? { type: 'runCommand', command: value.command, key: value.key }
         : undefined;
+    case 'revealCell':
+      return typeof value.cellId === 'string' && value.cellId.length < 2000 ? { type: 'revealCell', cellId: value.cellId } : undefined;
     default:
       return undefined;
   }

@@ -13,7 +13,8 @@ import { createInterface } from 'node:readline';
 import type { BridgeCancellationToken, BridgeKernel, KernelStatus } from '../../src/kernel/kernelBridge';
 
 export const PYTHON = '/usr/bin/python3';
-const DRIVER = join(__dirname, 'kernel_driver.py');
+// Bundled into the in-host test file, __dirname moves: the E2E run says where the checkout is.
+const DRIVER = process.env.KMW_REPO_ROOT ? join(process.env.KMW_REPO_ROOT, 'test/kernel/kernel_driver.py') : join(__dirname, 'kernel_driver.py');
 
 interface DriverOutput {
   output_type: 'stream' | 'execute_result' | 'display_data' | 'error';

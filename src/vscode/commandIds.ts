@@ -1,0 +1,12 @@
+/** Every command the extension contributes, in one place. */
+export const enum CommandId {
+  OpenPanel = 'kernelMemoryWatch.openPanel',
+  WatchProcess = 'kernelMemoryWatch.watchProcess',
+  StopWatching = 'kernelMemoryWatch.stopWatching',
+  Diagnose = 'kernelMemoryWatch.diagnose',
+  ReleaseNow = 'kernelMemoryWatch.releaseNow',
+  ClearOutputCache = 'kernelMemoryWatch.clearOutputCache',
+  ExportCsv = 'kernelMemoryWatch.exportCsv',
+  ExportPng = 'kernelMemoryWatch.exportPng',
+  TogglePause = 'kernelMemoryWatch.togglePause',
+}

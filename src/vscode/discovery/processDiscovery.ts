@@ -1,0 +1,154 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProcessInfo } from '../../core/processReader';
+import { ProcessNotFoundError } from '../../core/sampler';
+import { topmostPythonDescendants, type PythonProcess } from '../../discovery/processClassifier';
+import type { MemoryModel } from '../../model/memoryModel';
+import type { Settings } from '../../model/settings';
+import type { PythonInterpreters } from '../pythonExtension';
+
+/** How often the process table is read to find new kernels and terminal scripts. */
+const DISCOVERY_INTERVAL_MS = 2500;
+
+/**
+ * Finds the Python processes of this window: Jupyter kernels (Python descendants of the extension
+ * host running ipykernel) and scripts in integrated terminals (Python descendants of each
+ * terminal's shell). It scans only while there is something to find (an open notebook or a
+ * terminal), sharing one process-table read for all sources.
+ */
+export class ProcessDiscovery implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly terminalPids = new Map<vscode.Terminal, number>();
+  private readonly seen = new Set<string>(); // `${pid}` already handed to the model
+  private scanning = false;
+  /** PIDs of the active terminal's shell and the Python processes under it (for the gauge). */
+  activeTerminalPids: Set<number> = new Set();
+
+  constructor(
+    private readonly model: MemoryModel,
+    private readonly interpreters: PythonInterpreters,
+    private settings: () => Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidOpenTerminal(() => this.update()),
+      vscode.window.onDidCloseTerminal((terminal) => {
+        this.terminalPids.delete(terminal);
+        this.update();
+      }),
+      vscode.window.onDidChangeActiveTerminal(() => void this.scan()),
+      vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
+      vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
+    );
+    this.update();
+  }
+
+  /** Starts or stops the periodic scan depending on whether anything could be found. */
+  update(): void {
+    const { watchKernels, watchTerminals } = this.settings();
+    const somethingToFind =
+      (watchKernels && vscode.workspace.notebookDocuments.length > 0) || (watchTerminals && vscode.window.terminals.length > 0);
+    if (somethingToFind && !this.timer) {
+      this.timer = setInterval(() => void this.scan(), DISCOVERY_INTERVAL_MS);
+      void this.scan();
+    } else if (!somethingToFind && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** One discovery pass (also called by tests and the "Watch" commands to be prompt). */
+  async scan(): Promise<void> {
+    if (this.scanning) return;
+    this.scanning = true;
+    try {
+      const processes = await this.model.sampler.reader.listProcesses();
+      const settings = this.settings();
+      if (settings.watchKernels) await this.findKernels(processes);
+      if (settings.watchTerminals) await this.findTerminalScripts(processes);
+    } catch (error) {
+      this.log.warn(`discovery failed: ${String(error)}`);
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async findKernels(processes: ProcessInfo[]): Promise<void> {
+    for (const kernel of topmostPythonDescendants(process.pid, processes, this.interpreters.known)) {
+      if (kernel.role.kind !== 'kernel') continue;
+      const notebook = this.notebookOf(kernel.pid);
+      const seriesId = notebook ? notebook.uri.toString() : `kernel:${kernel.role.connectionFile ?? kernel.pid}`;
+      await this.watch(kernel, {
+        label: notebook ? path.basename(notebook.uri.fsPath) : kernel.label,
+        source: 'kernel',
+        resourceUri: notebook?.uri.toString(),
+        seriesId,
+      });
+    }
+  }
+
+  private async findTerminalScripts(processes: ProcessInfo[]): Promise<void> {
+    const active = new Set<number>();
+    for (const terminal of vscode.window.terminals) {
+      let shellPid = this.terminalPids.get(terminal);
+      if (shellPid === undefined) {
+        shellPid = await terminal.processId;
+        if (shellPid === undefined) continue;
+        this.terminalPids.set(terminal, shellPid);
+      }
+      const isActive = terminal === vscode.window.activeTerminal;
+      if (isActive) active.add(shellPid);
+      for (const script of topmostPythonDescendants(shellPid, processes, this.interpreters.known)) {
+        if (isActive) active.add(script.pid);
+        await this.watch(script, {
+          label: `${script.label} (${terminal.name})`,
+          source: 'terminal',
+          resourceUri: script.role.kind === 'script' && script.role.script ? this.scriptUri(script.role.script, script.pid) : undefined,
+        });
+      }
+    }
+    this.activeTerminalPids = active;
+  }
+
+  private async watch(found: PythonProcess, request: { label: string; source: 'kernel' | 'terminal'; resourceUri?: string; seriesId?: string }): Promise<void> {
+    const key = `${found.pid}`;
+    if (this.seen.has(key) && this.model.isWatchingPid(found.pid)) return;
+    try {
+      await this.model.watch({ pid: found.pid, ...request });
+      if (!this.seen.has(key)) this.log.info(`watching ${request.source} ${request.label} (PID ${found.pid})`);
+      this.seen.add(key);
+    } catch (error) {
+      if (!(error instanceof ProcessNotFoundError)) this.log.warn(`cannot watch PID ${found.pid}: ${String(error)}`);
+    }
+  }
+
+  /** The notebook a kernel serves: the Jupyter extension starts kernels in the notebook's folder. */
+  private notebookOf(pid: number): vscode.NotebookDocument | undefined {
+    let cwd: string;
+    try {
+      cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      return undefined;
+    }
+    const notebooks = vscode.workspace.notebookDocuments.filter((notebook) => path.dirname(notebook.uri.fsPath) === cwd);
+    // Two notebooks in one folder cannot be told apart by folder: prefer the active one.
+    const active = vscode.window.activeNotebookEditor?.notebook;
+    return notebooks.find((notebook) => notebook === active) ?? (notebooks.length === 1 ? notebooks[0] : undefined);
+  }
+
+  private scriptUri(script: string, pid: number): string | undefined {
+    if (path.isAbsolute(script)) return vscode.Uri.file(script).toString();
+    try {
+      return vscode.Uri.file(path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), script)).toString();
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,9 @@
+// A tiny test registry for tests that run inside the real extension host.
+export interface InHostTest {
+  readonly name: string;
+  readonly fn: () => Promise<void>;
+}
+export const tests: InHostTest[] = [];
+export function test(name: string, fn: () => Promise<void>): void {
+  tests.push({ name, fn });
+}
