@@ -1,0 +1,96 @@
+// UI tests: the packaged .vsix installed into a real VS Code (code-server 1.100.3), driven by
+// playwright-core and Debian's chromium. A user runs a leaking script in the terminal; the
+// gauge shows its memory and turns to warning; the panel draws it and exports a CSV that the
+// CLI reads back. Screenshots go to docs/screenshots/.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ROOT, e2eUnavailable, openWorkbench, startCodeServer, webviewFrame } from './harness';
+
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
+  await page.keyboard.type(title);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('extension UI in a real VS Code', () => {
+  it('gauge, panel chart and CSV export on a real leaking script', { timeout: 300_000 }, async (t) => {
+    const unavailable = e2eUnavailable();
+    if (unavailable) return t.skip(unavailable);
+    const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(packaged.status, 0, packaged.stderr + packaged.stdout);
+    const vsix = join(ROOT, 'kernel-memory-watch.vsix');
+    const workspace = mkdtempSync(join(tmpdir(), 'kmw-ui-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const server = await startCodeServer({ workspace, vsix });
+    const workbench = await openWorkbench(server, workspace);
+    const { page } = workbench;
+    try {
+      // A data scientist starts a script in the integrated terminal.
+      await page.keyboard.press('Control+Backquote');
+      await page.waitForSelector('.terminal-wrapper.active .xterm', { timeout: 30_000 });
+      await page.waitForTimeout(1500); // the shell prompt
+      await page.click('.terminal-wrapper.active .xterm');
+      await page.keyboard.type(`/usr/bin/python3 ${join(ROOT, 'test/workloads/steady_leak.py')} --iterations 500 --sleep 0.05`);
+      await page.keyboard.press('Enter');
+
+      // The gauge shows its memory...
+      const gauge = page.locator('.statusbar-item[aria-label^="Memory of steady_leak.py"]');
+      await gauge.waitFor({ timeout: 60_000 });
+      const text = (await gauge.innerText()).replace(/\u00a0/g, ' ');
+      assert.match(text, /\d+(\.\d+)? (MB|GB)/);
+      // ...and turns to warning when the detector alarms on the climb.
+      await until('the warning background', async () => (await gauge.getAttribute('class'))?.includes('warning-kind') || (await gauge.getAttribute('class'))?.includes('error-kind'));
+      await gauge.hover();
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: join(SCREENSHOTS, 'gauge.png') });
+
+      // The panel draws the process.
+      await runCommand(page, 'Kernel Memory Watch: Open Memory Panel');
+      const frame = await webviewFrame(page, '#chart-state');
+      const state = await until('lines on the chart', async () => {
+        const datasets = Number(await frame.getAttribute('#chart-state', 'data-datasets'));
+        const points = Number(await frame.getAttribute('#chart-state', 'data-points'));
+        return datasets >= 1 && points >= 8 ? { datasets, points } : undefined;
+      });
+      assert.ok(state.points >= 8);
+      await page.waitForTimeout(3000); // let the alarm's trend line and more samples arrive
+      await page.screenshot({ path: join(SCREENSHOTS, 'panel.png') });
+
+      // Export the trace as CSV: the save dialog offers a path in the workspace; accept it.
+      await frame.click('#export-csv');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      const csv = await until('the exported CSV', async () => readdirSync(workspace).find((name) => name.endsWith('-memory.csv')), 20_000);
+      const analyzed = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'analyze', join(workspace, csv), '--json'], { encoding: 'utf8' }));
+      assert.ok(analyzed.samples >= 8, `${analyzed.samples} samples`);
+      assert.ok(analyzed.peakBytes > 50 * 1024 * 1024);
+    } catch (error) {
+      await page.screenshot({ path: join(tmpdir(), 'kmw-ui-failure.png') }).catch(() => {});
+      throw error;
+    } finally {
+      await workbench.close();
+      server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+});
