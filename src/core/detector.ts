@@ -299,6 +299,11 @@ export class GrowthDetector {
     this.addToScale(0, t, bytes, bytes, t, undefined);
   }
 
+  /** Whether the alarm is up: O(1), for callers that check after every sample. */
+  get alarm(): boolean {
+    return this.alarmedScales > 0;
+  }
+
   verdict(): Verdict {
     this.cachedVerdict ??= this.computeVerdict();
     return this.cachedVerdict;

@@ -57,8 +57,10 @@ export interface SamplerOptions {
   /** Default 250 ms (4 Hz): fast enough to see teeth of a second, cheap enough to leave on. */
   readonly intervalMs?: number;
   /**
-   * The process table is scanned for new children and reused PIDs at this slower cadence,
-   * once for all roots, so a tick costs O(watched processes), never O(machine processes).
+   * The process table is scanned for new children and reused PIDs at this slower cadence
+   * (default 5 s: workers live long, and a scan is most of the sampler's cost), once for all
+   * roots, so a tick costs O(watched processes), never O(machine processes). A newly watched
+   * root is scanned for at once.
    */
   readonly childScanIntervalMs?: number;
   /** RssAnon/RssFile/VmSwap change meaning slowly; reading status costs 3× statm. */
@@ -102,7 +104,7 @@ export class ProcessTreeSampler implements Disposable {
   constructor(options: SamplerOptions = {}) {
     this.reader = options.reader ?? defaultReader();
     this.intervalMs = options.intervalMs ?? 250;
-    this.childScanIntervalMs = options.childScanIntervalMs ?? 2000;
+    this.childScanIntervalMs = options.childScanIntervalMs ?? 5000;
     this.detailIntervalMs = options.detailIntervalMs ?? 5000;
     this.now = options.now ?? Date.now;
   }

@@ -11,6 +11,8 @@ import type { ChartMarker, ChartPoint, Finding, ProcessView } from '../shared/pr
 
 export type ProcessSource = ProcessView['source'];
 
+const MAX_PENDING_POINTS = 2048;
+
 export interface WatchRequest {
   readonly pid: number;
   readonly label: string;
@@ -251,12 +253,17 @@ export class MemoryModel implements Disposable {
     entry.childCount = sample.children.length;
     entry.detector.push(t, sample.rssBytes);
     this.store.append(entry.seriesId, t, sample.rssBytes);
-    (this.pending.points[entry.seriesId] ??= []).push({ t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
-    const verdict = entry.detector.verdict();
-    if (verdict.alarm && !entry.wasAlarmed) {
-      this.addMarker(entry, { t, kind: 'alarm', label: `${verdict.pattern}: ${likelyCause(verdict.pattern)}` });
+    const pending = (this.pending.points[entry.seriesId] ??= []);
+    pending.push({ t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
+    // Nobody took the deltas (the panel is hidden): it rebuilds from a snapshot when shown.
+    if (pending.length > MAX_PENDING_POINTS) pending.splice(0, pending.length - MAX_PENDING_POINTS);
+    // The full verdict is built lazily (views, findings); a sample needs only the alarm bit.
+    const alarm = entry.detector.alarm;
+    if (alarm && !entry.wasAlarmed) {
+      const { pattern } = entry.detector.verdict();
+      this.addMarker(entry, { t, kind: 'alarm', label: `${pattern}: ${likelyCause(pattern)}` });
     }
-    entry.wasAlarmed = verdict.alarm;
+    entry.wasAlarmed = alarm;
     for (const listener of [...this.sampleListeners]) listener(entry.seriesId, sample.t, sample.rssBytes);
     this.emit();
   }

@@ -9,7 +9,7 @@ import type { Settings } from '../../model/settings';
 import type { PythonInterpreters } from '../pythonExtension';
 
 /** How often the process table is read to find new kernels and terminal scripts. */
-const DISCOVERY_INTERVAL_MS = 2500;
+const DISCOVERY_INTERVAL_MS = 3000;
 
 /**
  * Finds the Python processes of this window: Jupyter kernels (Python descendants of the extension
