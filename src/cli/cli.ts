@@ -1,5 +1,6 @@
 import { UsageError } from './args';
 import { ANALYZE_HELP, runAnalyzeCommand } from './analyzeCommand';
+import { FIX_HELP, runFixCommand } from './fixCommand';
 import { processIo, type CliIo } from './io';
 import { RUN_HELP, WATCH_HELP, runRunCommand, runWatchCommand } from './monitorCommand';
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   analyze: { run: runAnalyzeCommand, help: ANALYZE_HELP },
   run: { run: runRunCommand, help: RUN_HELP },
   watch: { run: runWatchCommand, help: WATCH_HELP },
+  fix: { run: runFixCommand, help: FIX_HELP },
 };
 
 export function registerCommand(name: string, run: Command, help: string): void {

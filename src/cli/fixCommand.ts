@@ -1,0 +1,62 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { FixNotApplicableError, applyEdits, fixAtLine, type FixKind, type FixPlacement } from '../python/pythonFixes';
+import { UsageError, parseArgs, positiveNumber } from './args';
+import type { CliIo } from './io';
+
+export const FIX_HELP = `Usage: kernel-memory-watch fix FILE.py --line N [--kind collect|trim|both|display] [--every N | --after-loop] [--in-place]
+
+Applies the edit the VS Code quick fix would apply to the innermost loop at line N (1-based):
+  collect   gc.collect() first in the loop body (every iteration, also after \`continue\`)
+  trim      a guarded malloc_trim(0) helper, defined once per file, never raising elsewhere
+  both      collect, then trim (default)
+  display   wrap the cell's last expression in display() so Out[] and _ do not keep it
+--every N runs the release every N iterations (the loop's range/enumerate index, or a counter);
+--after-loop once after the loop. Prints the new file, or writes it with --in-place.
+Exit: 0 done (or the fix was already there: the file is unchanged), 2 bad options, unreadable
+file, line N in no loop, or a kind that does not apply.
+`;
+
+const KINDS = new Set<FixKind>(['collect', 'trim', 'both', 'display']);
+
+export async function runFixCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { '--line': 'value', '--kind': 'value', '--every': 'value', '--after-loop': 'flag', '--in-place': 'flag', '--help': 'flag' });
+  if (parsed.options.has('--help')) {
+    io.stdout(FIX_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError('fix takes exactly one Python file');
+  const line = positiveNumber(parsed.options, '--line', 1, Number.MAX_SAFE_INTEGER);
+  if (line === undefined || !Number.isInteger(line)) throw new UsageError('fix needs --line N (a whole number from 1)');
+  const kind = (parsed.options.get('--kind') ?? 'both') as FixKind;
+  if (!KINDS.has(kind)) throw new UsageError(`--kind must be collect, trim, both or display (got "${String(kind)}")`);
+  const every = positiveNumber(parsed.options, '--every', 1, 1_000_000_000);
+  if (every !== undefined && parsed.options.has('--after-loop')) throw new UsageError('--every and --after-loop exclude each other');
+  if (every !== undefined && !Number.isInteger(every)) throw new UsageError('--every must be a whole number');
+  const placement: FixPlacement = every !== undefined ? { kind: 'every', n: every } : parsed.options.has('--after-loop') ? { kind: 'after' } : { kind: 'each' };
+  const file = parsed.positionals[0];
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    io.stderr(`kernel-memory-watch fix: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return 2;
+  }
+  let result: ReturnType<typeof fixAtLine>;
+  try {
+    result = fixAtLine(source, line, kind, placement);
+  } catch (error) {
+    if (error instanceof FixNotApplicableError) {
+      io.stderr(`kernel-memory-watch fix: ${file}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const fixed = applyEdits(source, result.edits);
+  if (result.alreadyThere) io.stderr(`kernel-memory-watch fix: ${file}:${line}: the fix is already there; nothing changed\n`);
+  if (parsed.options.has('--in-place')) {
+    if (fixed !== source) await writeFile(file, fixed, 'utf8');
+  } else {
+    io.stdout(fixed);
+  }
+  return 0;
+}
