@@ -10,8 +10,10 @@ import ctypes
 import gc
 
 
-def parse(description, iterations, sleep):
+def parse(description, iterations, sleep, records=None):
     parser = argparse.ArgumentParser(description=description)
+    if records is not None:
+        parser.add_argument("--records", type=int, default=records, help="small objects kept per iteration")
     parser.add_argument("--iterations", type=int, default=iterations)
     parser.add_argument("--sleep", type=float, default=sleep)
     parser.add_argument("--fix", choices=["none", "collect", "trim", "both"], default="none")

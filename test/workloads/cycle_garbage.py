@@ -12,7 +12,7 @@ import pandas as pd
 
 from _common import parse, release
 
-args = parse(__doc__, iterations=80, sleep=0.1)
+args = parse(__doc__, iterations=80, sleep=0.1, records=175)
 arr = np.random.rand(1_000_000, 5)  # 40 MB
 # A session's long-lived objects (loaded modules, lookup tables). Full collections wait until
 # the objects promoted since the last one reach a quarter of these, so the more a session
@@ -33,6 +33,6 @@ for i in range(args.iterations):
     # Real loops also keep small records. They are what moves the GC's object count: a young
     # collection runs every few iterations and frees the holders made since the last one,
     # except the current one, which is promoted and stays until the next older collection.
-    log.extend({"iteration": i, "part": j} for j in range(175))
+    log.extend({"iteration": i, "part": j} for j in range(args.records))
     release(args.fix)
     time.sleep(args.sleep)
