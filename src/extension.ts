@@ -12,6 +12,8 @@ import { jupyterKernelProvider, type KernelProvider } from './vscode/kernel/jupy
 import { KernelMemoryController } from './vscode/kernel/kernelMemoryController';
 import { MemoryPanel, type PanelHooks } from './vscode/panel/memoryPanel';
 import { PythonInterpreters } from './vscode/pythonExtension';
+import { EvidenceDiagnostics } from './vscode/quickFix/evidenceDiagnostics';
+import { MemoryFixProvider } from './vscode/quickFix/memoryFixProvider';
 import { MemoryGauge } from './vscode/statusBar/memoryGauge';
 
 /** What the extension hands to its own tests (only in test mode). */
@@ -21,6 +23,7 @@ export interface KernelMemoryWatchTestApi {
   readonly kernels: KernelMemoryController;
   readonly panel: MemoryPanel;
   readonly gauge: MemoryGauge;
+  readonly diagnostics: EvidenceDiagnostics;
   readonly settings: () => Settings;
   setPanelHooks(hooks: PanelHooks): void;
   setKernelProvider(provider: () => Promise<KernelProvider | undefined>): void;
@@ -68,6 +71,14 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     kernels.onDidChangeLedger((seriesId) => panel.showLedger(seriesId, kernels.ledgerOf(vscode.Uri.parse(seriesId)))),
   );
 
+  const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
+  context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new MemoryFixProvider(() => settings.quickFixEveryN), {
+      providedCodeActionKinds: MemoryFixProvider.providedCodeActionKinds,
+    }),
+  );
+
   const gauge = new MemoryGauge({
     model,
     settings: () => settings,
@@ -85,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ClearOutputCache, (target?: unknown) => kernels.clearOutputCache(notebookArgument(target))),
     vscode.commands.registerCommand(CommandId.ExportCsv, (key?: unknown) => panel.exportCsv(typeof key === 'string' ? key : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
+    vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);
@@ -103,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     kernels,
     panel,
     gauge,
+    diagnostics,
     settings: () => settings,
     setPanelHooks: (hooks) => {
       panelHooks.current = hooks;

@@ -16,6 +16,7 @@ export interface Settings {
   readonly autoRelease: boolean;
   readonly autoReleaseThresholdMB: number;
   readonly autoReleaseMinIntervalSec: number;
+  readonly quickFixEveryN: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   autoRelease: false,
   autoReleaseThresholdMB: 200,
   autoReleaseMinIntervalSec: 30,
+  quickFixEveryN: 10,
 };
 
 export interface SettingsResult {
@@ -95,6 +97,7 @@ export function readSettings(get: Raw): SettingsResult {
       autoRelease: flag('autoRelease.enabled', false),
       autoReleaseThresholdMB: number('autoRelease.thresholdMB', DEFAULT_SETTINGS.autoReleaseThresholdMB, 1, 1_000_000),
       autoReleaseMinIntervalSec: number('autoRelease.minIntervalSec', DEFAULT_SETTINGS.autoReleaseMinIntervalSec, 1, 86_400),
+      quickFixEveryN: number('quickFix.everyN', DEFAULT_SETTINGS.quickFixEveryN, 1, 1_000_000),
     },
     problems,
   };

@@ -9,4 +9,5 @@ export const enum CommandId {
   ExportCsv = 'kernelMemoryWatch.exportCsv',
   ExportPng = 'kernelMemoryWatch.exportPng',
   TogglePause = 'kernelMemoryWatch.togglePause',
+  DismissDiagnostics = 'kernelMemoryWatch.dismissDiagnostics',
 }

@@ -4,7 +4,7 @@
 // CLI reads back. Screenshots go to docs/screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -18,6 +18,14 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
   await page.keyboard.type(title);
   await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
+  await page.keyboard.type(name);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 15_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -86,6 +94,67 @@ describe('extension UI in a real VS Code', () => {
       assert.ok(analyzed.peakBytes > 50 * 1024 * 1024);
     } catch (error) {
       await page.screenshot({ path: join(tmpdir(), 'kmw-ui-failure.png') }).catch(() => {});
+      throw error;
+    } finally {
+      await workbench.close();
+      server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('quick fixes with Ctrl+. in a .py file and in a notebook cell', { timeout: 300_000 }, async (t) => {
+    const unavailable = e2eUnavailable();
+    if (unavailable) return t.skip(unavailable);
+    const vsix = join(ROOT, 'kernel-memory-watch.vsix');
+    if (!readdirSync(ROOT).includes('kernel-memory-watch.vsix')) {
+      const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(packaged.status, 0, packaged.stderr);
+    }
+    const workspace = mkdtempSync(join(tmpdir(), 'kmw-fix-'));
+    writeFileSync(join(workspace, 'job.py'), 'import pandas as pd\n\nfor path in paths:\n    frame = pd.read_csv(path)\n    summarise(frame)\n');
+    writeFileSync(
+      join(workspace, 'cells.ipynb'),
+      JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['df = load()\n', 'df.head()'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    );
+    const server = await startCodeServer({ workspace, vsix });
+    const workbench = await openWorkbench(server, workspace);
+    const { page } = workbench;
+    try {
+      // .py file: cursor in the loop body, Ctrl+., the first fix
+      await quickOpen(page, 'job.py');
+      await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
+      await page.click('.monaco-editor .view-line >> nth=3');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+.');
+      await page.waitForSelector('.action-widget', { timeout: 20_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SCREENSHOTS, 'quickfix.png') });
+      const menu = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
+      assert.match(menu, /Collect cyclic garbage each iteration/);
+      assert.match(menu, /malloc_trim/);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Control+S');
+      await until('the fixed file', async () => readFileSync(join(workspace, 'job.py'), 'utf8').includes('gc.collect()') || undefined, 15_000);
+      assert.equal(readFileSync(join(workspace, 'job.py'), 'utf8'), 'import gc\nimport pandas as pd\n\nfor path in paths:\n    gc.collect()\n    frame = pd.read_csv(path)\n    summarise(frame)\n');
+
+      // notebook cell: the cached last expression gets display()
+      await quickOpen(page, 'cells.ipynb');
+      await page.waitForSelector('.notebook-editor .cell-editor-container .view-lines', { timeout: 30_000 });
+      await page.click('.notebook-editor .cell-editor-container .view-line >> nth=1');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+.');
+      await page.waitForSelector('.action-widget', { timeout: 20_000 });
+      await page.waitForTimeout(500);
+      const cellMenu = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
+      assert.match(cellMenu, /Display without caching/);
+      // the display fix is the only one here (no loop): it is first
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Control+S');
+      await until('the saved notebook', async () => readFileSync(join(workspace, 'cells.ipynb'), 'utf8').includes('display(df.head())') || undefined, 15_000);
+    } catch (error) {
+      await page.screenshot({ path: join(tmpdir(), 'kmw-fix-failure.png') }).catch(() => {});
       throw error;
     } finally {
       await workbench.close();

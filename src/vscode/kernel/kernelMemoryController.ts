@@ -23,7 +23,6 @@ interface NotebookKernelState {
   oomKillsAtStart?: number;
   recentPeak: number;
   statusSubscription?: vscode.Disposable;
-  cellLabels: Map<string, vscode.NotebookCell>;
 }
 
 export interface DiagnosisEvent {
@@ -89,6 +88,14 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
 
   ledgerOf(notebook: vscode.Uri): readonly LedgerEntry[] {
     return this.states.get(notebook.toString())?.ledger.list() ?? [];
+  }
+
+  /** The cell of this notebook that is running now (for diagnostics from runtime evidence). */
+  runningCell(notebookUri: string): vscode.NotebookCell | undefined {
+    const state = this.states.get(notebookUri);
+    const current = state?.ledger.current;
+    if (!state || !current) return undefined;
+    return state.notebook.getCells().find((cell) => cellId(cell) === current.cellId);
   }
 
   seriesIdOf(notebook: vscode.Uri): string {
@@ -279,7 +286,6 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
 
   private onCellStarted(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): void {
     const state = this.stateOf(notebook);
-    state.cellLabels.set(cellId(cell), cell);
     state.ledger.cellStarted(cellId(cell), `cell ${cell.index + 1}`, cell.executionSummary?.executionOrder ?? null, Date.now());
     this.ledgerChanged.fire(state.seriesId);
   }
@@ -343,7 +349,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
     const key = notebook.uri.toString();
     let state = this.states.get(key);
     if (!state) {
-      state = { notebook, seriesId: this.seriesIdOf(notebook.uri), ledger: new CellLedger(), recentPeak: 0, cellLabels: new Map() };
+      state = { notebook, seriesId: this.seriesIdOf(notebook.uri), ledger: new CellLedger(), recentPeak: 0 };
       this.states.set(key, state);
     }
     return state;

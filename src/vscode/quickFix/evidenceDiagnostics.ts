@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/format';
+import { evidenceTarget } from '../../python/allocatingLoop';
+import type { MemoryModel } from '../../model/memoryModel';
+import { DIAGNOSTIC_SOURCE, type EvidenceCode } from './memoryFixProvider';
+
+const CAUSE: Record<EvidenceCode, string> = {
+  'sawtooth-ratchet': 'cyclic garbage is likely',
+  staircase: 'allocator retention or a cache is likely',
+  'steady-growth': 'live data keeps growing',
+  'output-cache': "IPython's output cache is keeping it alive",
+};
+
+/**
+ * Puts a Warning on the loop (or cached last expression) that was running while a watched
+ * process's memory ratcheted: the running notebook cell for a kernel, the script named on the
+ * command line for a terminal or debug process. Cleared when the process exits or on request.
+ */
+export class EvidenceDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
+  private readonly alarmed = new Set<string>();
+  private readonly byProcess = new Map<string, vscode.Uri[]>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor(
+    private readonly model: MemoryModel,
+    /** The cell running right now in the notebook a kernel serves (from the ledger). */
+    private readonly runningCell: (notebookUri: string) => vscode.NotebookCell | undefined,
+  ) {
+    const update = model.onDidUpdate(() => this.check());
+    const exit = model.onDidExit((view) => this.clear(view.key));
+    this.disposables.push(new vscode.Disposable(() => update.dispose()), new vscode.Disposable(() => exit.dispose()));
+  }
+
+  private check(): void {
+    for (const view of this.model.processes()) {
+      if (!view.alarm || this.alarmed.has(view.key) || !view.resourceUri) continue;
+      this.alarmed.add(view.key);
+      const verdict = this.model.verdictOf(view.key);
+      const evidence = `RSS troughs ${formatBytes(view.growthBytes, true)}${view.teeth > 0 ? ` over ${view.teeth} teeth` : ''}`;
+      void this.place(view.key, view.source, view.resourceUri, (verdict?.pattern ?? view.pattern) as EvidenceCode, evidence);
+    }
+  }
+
+  private async place(key: string, source: string, resourceUri: string, pattern: EvidenceCode, evidence: string): Promise<void> {
+    let document: vscode.TextDocument | undefined;
+    let where: string;
+    if (source === 'kernel') {
+      const cell = this.runningCell(resourceUri);
+      if (!cell) return;
+      document = cell.document;
+      where = 'while this cell ran';
+    } else {
+      try {
+        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(resourceUri));
+      } catch {
+        return; // the script is not a file we can open
+      }
+      where = 'while this script ran';
+    }
+    const target = evidenceTarget(document.getText(), source === 'kernel');
+    if (!target) return;
+    const code: EvidenceCode = target.kind === 'cached-expression' ? 'output-cache' : pattern;
+    const range =
+      target.kind === 'loop'
+        ? document.lineAt(target.loop.line).range
+        : new vscode.Range(document.positionAt(target.from), document.positionAt(target.to));
+    const diagnostic = new vscode.Diagnostic(range, `${evidence} ${where}; ${CAUSE[code]}.`, vscode.DiagnosticSeverity.Warning);
+    diagnostic.source = DIAGNOSTIC_SOURCE;
+    diagnostic.code = code;
+    this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
+    this.byProcess.set(key, [...(this.byProcess.get(key) ?? []), document.uri]);
+  }
+
+  /** Clears the diagnostics a process caused (it exited, or the user dismissed them). */
+  clear(key?: string): void {
+    if (key === undefined) {
+      this.collection.clear();
+      this.byProcess.clear();
+      this.alarmed.clear();
+      return;
+    }
+    for (const uri of this.byProcess.get(key) ?? []) this.collection.delete(uri);
+    this.byProcess.delete(key);
+    this.alarmed.delete(key);
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { offeredFixes, type FixKind, type OfferedFix } from '../../python/pythonFixes';
+
+export const DIAGNOSTIC_SOURCE = 'Kernel Memory Watch';
+
+/** Diagnostic codes carry the pattern, so the provider knows which fix to prefer. */
+export type EvidenceCode = 'sawtooth-ratchet' | 'staircase' | 'steady-growth' | 'output-cache';
+
+export function preferredKind(code: string | undefined): FixKind | undefined {
+  switch (code) {
+    case 'sawtooth-ratchet':
+      return 'collect';
+    case 'staircase':
+      return 'both'; // retention or a cache: both is the safe first step
+    case 'output-cache':
+      return 'display';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Quick fixes for loops (collect / trim / both; each, every N, after) and cached last
+ * expressions in notebook cells. Without runtime evidence they are refactorings, so the light
+ * bulb stays quiet; attached to our diagnostic they are quick fixes, the matching one preferred.
+ */
+export class MemoryFixProvider implements vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
+
+  constructor(private readonly everyN: () => number) {}
+
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const source = document.getText();
+    const isCell = document.uri.scheme === 'vscode-notebook-cell';
+    const fixes = offeredFixes(source, range.start.line, { everyN: this.everyN(), notebookCell: isCell });
+    if (fixes.length === 0) return [];
+    const evidence = context.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE);
+    const preferred = preferredKind(typeof evidence?.code === 'string' ? evidence.code : undefined);
+    const wanted = context.only;
+    return fixes
+      .map((fix) => this.toAction(document, fix, evidence, preferred))
+      .filter((action) => !wanted || (action.kind && wanted.contains(action.kind)));
+  }
+
+  private toAction(document: vscode.TextDocument, fix: OfferedFix, evidence: vscode.Diagnostic | undefined, preferred: FixKind | undefined): vscode.CodeAction {
+    const kind = evidence ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
+    const action = new vscode.CodeAction(fix.title, kind);
+    const edit = new vscode.WorkspaceEdit();
+    for (const change of fix.edits) {
+      edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
+    }
+    action.edit = edit;
+    if (evidence) {
+      action.diagnostics = [evidence];
+      action.isPreferred = fix.kind === preferred && fix.placement.kind === 'each' && (fix.loop === undefined || fix.loop.line === evidence.range.start.line || fix.kind === 'display');
+    }
+    return action;
+  }
+}
