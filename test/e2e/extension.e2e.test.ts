@@ -32,6 +32,10 @@ describe('extension in a real VS Code (extension host tests)', () => {
     });
     const workspace = mkdtempSync(join(tmpdir(), 'kmw-ws-'));
     writeFileSync(join(workspace, 'analysis.ipynb'), NOTEBOOK);
+    writeFileSync(
+      join(workspace, 'ledger.ipynb'),
+      JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['kept = bytearray(300 * 1024 * 1024)\n', 'kept[::4096] = b"x" * len(kept[::4096])'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    );
     const resultsFile = join(workspace, '.results.json');
     const server = await startCodeServer({ workspace, env: { KMW_E2E_RESULTS: resultsFile, KMW_REPO_ROOT: ROOT } });
     try {

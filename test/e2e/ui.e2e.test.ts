@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ROOT, e2eUnavailable, openWorkbench, startCodeServer, webviewFrame } from './harness';
+import { until } from '../support/wait';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 
@@ -29,15 +30,6 @@ async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('extension UI in a real VS Code', () => {
   it('gauge, panel chart and CSV export on a real leaking script', { timeout: 300_000 }, async (t) => {

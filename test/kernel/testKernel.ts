@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BridgeCancellationToken, BridgeKernel, KernelStatus } from '../../src/kernel/kernelBridge';
+import { freePort } from '../support/wait';
 
 export const PYTHON = '/usr/bin/python3';
 // Bundled into the in-host test file, __dirname moves: the E2E run says where the checkout is.
@@ -40,16 +40,6 @@ export interface CellResult {
   outputs: DriverOutput[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const encoder = new TextEncoder();
 

@@ -54,6 +54,8 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
   readonly onDidDiagnose = this.diagnosed.event;
   private readonly ledgerChanged = new vscode.EventEmitter<string>();
   readonly onDidChangeLedger = this.ledgerChanged.event;
+  private readonly postMortems = new vscode.EventEmitter<{ seriesId: string; message: string; likelyOutOfMemory: boolean }>();
+  readonly onDidPostMortem = this.postMortems.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,6 +70,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
       this.statusBarChanged,
       this.diagnosed,
       this.ledgerChanged,
+      this.postMortems,
       tracker.onDidStart(({ notebook, cell }) => this.onCellStarted(notebook, cell)),
       tracker.onDidEnd(({ notebook, cell, outcome }) => void this.onCellEnded(notebook, cell, outcome)),
       vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', this),
@@ -84,6 +87,11 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
       state.kernel = undefined;
       state.bridge = undefined;
     }
+  }
+
+  /** Tests grant what a user grants in the consent prompt. */
+  async grantConsent(): Promise<void> {
+    await this.context.workspaceState.update(CONSENT_KEY, true);
   }
 
   ledgerOf(notebook: vscode.Uri): readonly LedgerEntry[] {
@@ -330,6 +338,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
       runningCell: running ? { label: running.label, executionOrder: running.executionOrder } : undefined,
     });
     this.log.info(`kernel of ${seriesId} exited: ${result.message}`);
+    this.postMortems.fire({ seriesId, message: result.message, likelyOutOfMemory: result.likelyOutOfMemory });
     state.pid = undefined;
     state.kernel = undefined;
     state.bridge = undefined;

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelMemoryWatchTestApi } from '../../../src/extension';
 import { pickProcess } from '../../../src/model/gauge';
 import { test } from './registry';
+import { until, freePort } from '../../support/wait';
 
 const ROOT = process.env.KMW_REPO_ROOT!;
 const WORKSPACE = vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -20,25 +20,7 @@ async function api(): Promise<KernelMemoryWatchTestApi> {
   return exports;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A real ipykernel, started the way VS Code starts kernels: a child of this extension host. */
 async function startKernel(cwd: string): Promise<ChildProcess> {

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { tests } from './registry';
 import './discovery.inhost';
+import './kernelBridge.inhost';
 
 export async function run(): Promise<void> {
   const results: Array<{ name: string; ok: boolean; error?: string; ms: number }> = [];
