@@ -235,6 +235,10 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
     try {
       const probe = await state.bridge.probe();
       state.pid = probe.pid;
+      // The kernel itself says which notebook it serves: if discovery guessed another series
+      // (two notebooks in one folder), move the process to this notebook's series.
+      const guessed = this.model.seriesIdOfPid(probe.pid);
+      if (guessed !== undefined && guessed !== state.seriesId) this.model.unwatch(guessed);
       const view = await this.model.watch({
         pid: probe.pid,
         label: notebookName(state.notebook),

@@ -17,6 +17,9 @@ async function api(): Promise<KernelMemoryWatchTestApi> {
 
 test('real cell executions fill the ledger and the cell status bar; diagnose runs in the kernel; a kernel killed at its limit gets a post-mortem', async () => {
   const { model, kernels, discovery, setKernelProvider } = await api();
+  const uri = vscode.Uri.file(join(WORKSPACE, 'ledger.ipynb'));
+  const notebook = await vscode.workspace.openNotebookDocument(uri);
+  await vscode.window.showNotebookDocument(notebook);
   const kernel = await TestKernel.start(WORKSPACE);
   // A NotebookController that forwards cells to the real ipykernel: real executions, real events.
   const controller = vscode.notebooks.createNotebookController('kmw-test-ipykernel', 'jupyter-notebook', 'Test ipykernel');
@@ -36,13 +39,12 @@ test('real cell executions fill the ledger and the cell status bar; diagnose run
   setKernelProvider(async () => ({ getKernel: async () => kernel }));
   await kernels.grantConsent();
   try {
-    const uri = vscode.Uri.file(join(WORKSPACE, 'ledger.ipynb'));
-    const notebook = await vscode.workspace.openNotebookDocument(uri);
-    await vscode.window.showNotebookDocument(notebook);
     controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
     await vscode.commands.executeCommand('notebook.selectKernel', { id: 'kmw-test-ipykernel', extension: 'kernel-memory-watch.kernel-memory-watch' });
     await discovery.scan();
-    await until('the kernel to be sampled', () => model.process(uri.toString())?.rssBytes);
+    await until(`the kernel to be sampled as ${uri.toString()}`, () => model.process(uri.toString())?.rssBytes).catch((error) => {
+      throw new Error(`${error.message}; watched: ${JSON.stringify(model.processes().map((p) => [p.key, p.pid, p.exited]))}, kernel PID ${kernel.pid}, active ${vscode.window.activeNotebookEditor?.notebook.uri.toString()}`);
+    });
 
     await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: uri });
     const entry = await until('the ledger entry', () => kernels.ledgerOf(uri).find((e) => e.outcome !== 'running'), 60_000);
