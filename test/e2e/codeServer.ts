@@ -37,6 +37,7 @@ const GREP_ENV = 'KMW_E2E_GREP';
 export function e2eUnavailable(): string | undefined {
   if (!existsSync(ENTRY) || !existsSync(MARKER)) return 'code-server is not installed in .e2e/code-server: run bash scripts/setup-e2e.sh';
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: run bash scripts/setup-e2e.sh`;
+  if (!existsSync('/usr/bin/python3')) return '/usr/bin/python3 is missing: run bash scripts/setup-e2e.sh';
   return undefined;
 }
 
@@ -100,7 +101,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /**
  * Remembers every process that was ever part of a tree (polled each second), so a process
- * orphaned before teardown (its parent exited, it moved to init) is still stopped.
+ * orphaned before teardown is still stopped even where the subreaper (below) could not be set.
  */
 class ProcessTree {
   private readonly seen = new Map<number, string>();
@@ -211,6 +212,14 @@ function writeSettings(userDataDir: string, settings: Record<string, unknown> | 
   );
 }
 
+/**
+ * Runs argv[1:] as a child subreaper (prctl survives execve): a process orphaned under
+ * code-server, e.g. a kernel left by an in-host test when the extension host exits after run(),
+ * is adopted by code-server's first process instead of init, so it stays in the tree stop() kills.
+ * Node cannot call prctl itself; Debian's python3 is installed by setup-e2e.sh anyway.
+ */
+const AS_SUBREAPER = 'import ctypes, os, sys\nctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER\nos.execv(sys.argv[1], sys.argv[1:])';
+
 /** Processes of servers not stopped yet: killed when this Node process exits, whatever the test did. */
 const liveTrees = new Set<ProcessTree>();
 process.once('exit', () => {
@@ -227,8 +236,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const port = await freePort();
   const config = codeServerConfig(base, port);
   const child = spawn(
-    process.execPath,
+    '/usr/bin/python3',
     [
+      '-c',
+      AS_SUBREAPER,
+      process.execPath,
       ENTRY,
       '--config', config,
       '--auth', 'none',
@@ -241,16 +253,25 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const tree = new ProcessTree(child.pid!);
+  if (child.pid === undefined) {
+    rmSync(base, { recursive: true, force: true });
+    throw new Error('could not spawn /usr/bin/python3 to start code-server');
+  }
+  const tree = new ProcessTree(child.pid);
   liveTrees.add(tree);
   const output: string[] = [];
+  let spawnError: Error | undefined;
+  child.on('error', (error) => {
+    spawnError = error;
+    output.push(`spawn failed: ${error.message}\n`);
+  });
   child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
   child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
   let stopped: Promise<number[]> | undefined;
   const server: CodeServer = {
     url: `http://127.0.0.1:${port}`,
     port,
-    pid: child.pid!,
+    pid: child.pid,
     workspace: options.workspace,
     extensionsDir,
     userDataDir,
@@ -271,7 +292,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
+      if (spawnError || child.exitCode !== null) throw new Error(`code-server exited (${spawnError?.message ?? child.exitCode})`);
       try {
         if ((await fetch(`${server.url}/healthz`)).ok) return server;
       } catch {
@@ -444,6 +465,8 @@ export interface ExtensionTestsRun {
   readonly exitCode: number;
   readonly vscodeVersion: string;
   readonly results: readonly InHostResult[];
+  /** Why the in-host run failed as a whole (e.g. no test matched `grep`). */
+  readonly error?: string;
   /** code-server's output and the page's console (the extension host's console.log lands there). */
   readonly log: string;
   /** Every process teardown stopped (code-server, the extension host and their descendants). */
@@ -476,9 +499,10 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
   try {
     browser = await openBrowser();
     const { page } = browser;
-    const exited = new Promise<number>((resolveExit) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    });
+    // The workbench calls window.codeAutomationExit(code) once run() has settled.
+    let resolveExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const remote = (path: string): string => `vscode-remote://127.0.0.1:${server.port}${resolve(path)}`;
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)],
@@ -509,5 +533,5 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
   rmSync(scratch, { recursive: true, force: true });
   if (failure) throw new Error(`${failure.message}\n${logs()}`);
   if (!report) throw new Error(`the in-host run ended with exit code ${exitCode} and wrote no results (did ${options.extensionTestsPath} load?)\n${logs()}`);
-  return { exitCode, vscodeVersion: report.vscodeVersion, results: report.results, log: logs(), stoppedPids };
+  return { exitCode, vscodeVersion: report.vscodeVersion, results: report.results, error: report.error, log: logs(), stoppedPids };
 }

@@ -116,9 +116,12 @@ describe('E2E smoke: code-server, chromium and the extension host', { skip: e2eU
     });
     t.diagnostic(`in-host run incl. start and teardown: ${Date.now() - started} ms, VS Code ${run.vscodeVersion}, ${run.stoppedPids.length} processes stopped`);
     assert.equal(run.vscodeVersion, '1.100.3');
-    assert.equal(run.results.length, 3, `the three smoke cases ran: ${run.results.map((r) => r.name).join(' | ')}`);
+    assert.equal(run.results.length, 3, run.error ?? `the three smoke cases ran: ${run.results.map((r) => r.name).join(' | ')}`);
     for (const result of run.results) {
-      await t.test(result.name, () => assert.ok(result.ok, result.error));
+      await t.test(result.name, (inner) => {
+        inner.diagnostic(`${result.ms} ms in the extension host`);
+        assert.ok(result.ok, result.error);
+      });
     }
     assert.equal(run.exitCode, 0, 'codeAutomationExit(0) when run() resolved');
     // The Python process the in-host test left running died with the extension host's tree.

@@ -27,6 +27,8 @@ export interface InHostReport {
   /** The test under way when the report was written. */
   running?: string;
   readonly results: InHostResult[];
+  /** Why the run failed as a whole (no test selected). */
+  error?: string;
 }
 
 function writeReport(report: InHostReport): void {
@@ -52,8 +54,9 @@ export async function run(): Promise<void> {
   const report: InHostReport = { vscodeVersion: vscode.version, done: false, results: [] };
   if (selected.length === 0) {
     report.done = true;
+    report.error = `no in-host test matches ${grep ?? 'anything'}; registered: ${tests.map((t) => t.name).join(' | ') || 'none'}`;
     writeReport(report);
-    throw new Error(`no in-host test matches ${grep ?? 'anything'}; registered: ${tests.map((t) => t.name).join(' | ') || 'none'}`);
+    throw new Error(report.error);
   }
   for (const { name, fn } of selected) {
     report.running = name;
