@@ -46,11 +46,18 @@ describe('extension UI in a real VS Code', () => {
     try {
       // A data scientist starts a script in the integrated terminal.
       await page.keyboard.press('Control+Backquote');
-      await page.waitForSelector('.terminal-wrapper.active .xterm', { timeout: 30_000 });
-      await page.waitForTimeout(1500); // the shell prompt
-      await page.click('.terminal-wrapper.active .xterm');
-      await page.keyboard.type(`/usr/bin/python3 ${join(ROOT, 'test/workloads/steady_leak.py')} --iterations 500 --sleep 0.05`);
-      await page.keyboard.press('Enter');
+      const rows = page.locator('.terminal-wrapper.active .xterm-rows');
+      await rows.waitFor({ timeout: 30_000 });
+      await until('the shell prompt', async () => /[#$]\s*$/m.test((await rows.innerText()).replace(/\u00a0/g, ' ')) || undefined, 30_000);
+      const command = `/usr/bin/python3 ${join(ROOT, 'test/workloads/steady_leak.py')} --iterations 500 --sleep 0.05`;
+      // typing can race the terminal's focus: check the command arrived, else type it again
+      await until('the command in the terminal', async () => {
+        await page.click('.terminal-wrapper.active .xterm');
+        await page.keyboard.type(command);
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(1500);
+        return (await rows.innerText()).replace(/\u00a0/g, ' ').includes('steady_leak.py') || undefined;
+      }, 30_000);
 
       // The gauge shows its memory...
       const gauge = page.locator('.statusbar-item[aria-label^="Memory of steady_leak.py"]');

@@ -34,7 +34,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
 
   private check(): void {
     for (const view of this.model.processes()) {
-      if (!view.alarm || this.alarmed.has(view.key) || !view.resourceUri) continue;
+      if (view.exited || !view.alarm || this.alarmed.has(view.key) || !view.resourceUri) continue;
       this.alarmed.add(view.key);
       const verdict = this.model.verdictOf(view.key);
       const evidence = `RSS troughs ${formatBytes(view.growthBytes, true)}${view.teeth > 0 ? ` over ${view.teeth} teeth` : ''}`;

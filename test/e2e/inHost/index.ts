@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { tests } from './registry';
 import './discovery.inhost';
 import './kernelBridge.inhost';
+import './evidence.inhost';
 
 export async function run(): Promise<void> {
   const results: Array<{ name: string; ok: boolean; error?: string; ms: number }> = [];
