@@ -1,4 +1,4 @@
-import { mannKendallZ, medianOf, theilSenSlope } from './stats';
+import { mannKendallS, mannKendallZ, medianOf, theilSenSlope } from './stats';
 
 export type Pattern = 'flat' | 'sawtooth-ratchet' | 'staircase' | 'steady-growth';
 
@@ -103,6 +103,8 @@ const REVERSAL_FRACTION = 0.03;
  * memory stays in malloc's arenas or in a cache. 30 % sits between the two with room for noise.
  */
 const SAWTOOTH_MIN_TEETH = 2;
+/** A floor that falls back by half of its climb starts a new one (see TimeScale.trackSegment). */
+const RESET_SHARE = 0.5;
 const SAWTOOTH_MIN_DROP_SHARE = 0.3;
 /**
  * Steps versus a steady climb: a staircase spends a good part of its time on plateaus (between
@@ -169,6 +171,11 @@ class TimeScale {
   count = 0;
   /** Mann–Kendall S over `mins`, kept incrementally: O(WINDOW) a bucket instead of O(WINDOW²). */
   mkS = 0;
+  /** Buckets pushed since the start, and the first one of the floor's current climb. */
+  pushed = 0;
+  segmentStart = 0;
+  private segmentMin = Infinity;
+  private segmentMax = -Infinity;
   alarmed = false;
   raiseStreak = 0;
   clearStreak = 0;
@@ -210,11 +217,31 @@ class TimeScale {
       slot = this.count++;
     }
     this.mkS += s;
+    this.trackSegment(min);
     mins[slot] = min;
     this.maxs[slot] = max;
     this.mids[slot] = mid;
     this.rates.set(rates, slot * RATE_BINS);
     for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] += rates[bin];
+  }
+
+  /**
+   * A floor that falls back by half of what it climbed (a full collection, a freed cache)
+   * starts a new climb: a sawtooth of sawtooths must be judged on its current tooth, not on
+   * a window that mixes the last reset in. The fall must also be a real one (MIN_RISE_*), so
+   * a floor wandering by a few MB never restarts.
+   */
+  private trackSegment(min: number): void {
+    const fall = this.segmentMax - min;
+    if (fall >= Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * min, RESET_SHARE * (this.segmentMax - this.segmentMin))) {
+      this.segmentStart = this.pushed;
+      this.segmentMin = min;
+      this.segmentMax = min;
+    } else {
+      if (min < this.segmentMin) this.segmentMin = min;
+      if (min > this.segmentMax) this.segmentMax = min;
+    }
+    this.pushed++;
   }
 }
 
@@ -253,6 +280,7 @@ export class GrowthDetector {
   private readonly scratch = new Float64Array(WINDOW);
   private readonly ordered = new Float64Array(WINDOW);
   private readonly residuals = new Float64Array(WINDOW);
+  private readonly troughs = new Float64Array(MAX_TROUGHS_TESTED);
   private readonly orderedMids = new Float64Array(WINDOW);
   /** The costly part of the verdict, valid until the next bucket is evaluated. */
   private cachedAnalysis: Analysis | undefined;
@@ -409,9 +437,43 @@ export class GrowthDetector {
     const windowStart = n > 0 ? scale.mids[scale.head] - scale.width / 2 : now;
     const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart };
     if (n < MIN_POINTS) return none;
+    // Where the floor last fell back (a full collection): the evidence for raising starts there.
+    const segmentOffset = Math.max(0, scale.segmentStart - (scale.pushed - n));
+    const segmented = segmentOffset > 0 && n - segmentOffset >= MIN_POINTS;
+    const z = mannKendallZ(scale.mkS, n);
+    if (z < Z_HOLD && !segmented && this.teethTrend(windowStart).z < Z_HOLD) return none; // the common, cheap path
+    const floors = this.ordered;
+    const mids = this.orderedMids;
+    for (let i = 0; i < n; i++) {
+      const slot = scale.at(i);
+      floors[i] = scale.mins[slot];
+      mids[i] = scale.mids[slot];
+    }
+    const whole = this.growthEvidence(scale, 0, z, now);
+    if (!segmented) return whole;
+    const segment = this.growthEvidence(scale, segmentOffset, mannKendallZ(mannKendallS(floors, segmentOffset, n), n - segmentOffset), now);
+    // Raising looks only past the last fall, where a ratchet climbs again from its reset floor;
+    // holding looks at the whole window, so an alarm stays up through a full collection. A climb
+    // past the fall holds only if it would raise: a healthy sawtooth's every tooth is a fresh
+    // climb, and only the level troughs (withinRecentTeeth) tell it apart.
+    const figures = segment.growingRaise || !whole.growingHold ? segment : whole;
+    return { ...figures, growingHold: whole.growingHold || segment.growingRaise, growingRaise: segment.growingRaise };
+  }
+
+  /**
+   * Growth evidence of the floors from bucket `from` to the newest (already copied into
+   * `ordered`/`orderedMids`), with `floorZ` the Mann–Kendall Z of those floors.
+   */
+  private growthEvidence(scale: TimeScale, from: number, floorZ: number, now: number): LevelEvaluation {
+    const n = scale.count;
+    const floors = this.ordered.subarray(from, n);
+    const mids = this.orderedMids.subarray(from, n);
+    const m = n - from;
+    const windowStart = mids[0] - scale.width / 2;
+    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart };
     // The trend of the floors, or of the zigzag troughs: a sawtooth's teeth can be shorter than
     // a bucket is wide, and then its troughs carry the ratchet more clearly than bucket minima.
-    let z = mannKendallZ(scale.mkS, n);
+    let z = floorZ;
     let teethRise = 0;
     let teethHighAt = -Infinity;
     if (z < Z_RAISE) {
@@ -422,31 +484,24 @@ export class GrowthDetector {
         teethHighAt = teeth.lastHighAt;
       }
     }
-    if (z < Z_HOLD) return none; // the common, cheap path: no upward trend at this scale
-    const floors = this.ordered;
-    const mids = this.orderedMids;
+    if (z < Z_HOLD) return none;
     let maxFloor = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const slot = scale.at(i);
-      floors[i] = scale.mins[slot];
-      mids[i] = scale.mids[slot];
-      if (floors[i] > maxFloor) maxFloor = floors[i];
-    }
+    for (let i = 0; i < m; i++) if (floors[i] > maxFloor) maxFloor = floors[i];
     // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
     // odd bucket cannot move.
-    const third = Math.floor(n / 3);
+    const third = Math.floor(m / 3);
     const baseline = medianOf(floors, 0, third, this.scratch);
-    const top = medianOf(floors, n - third, n, this.scratch);
+    const top = medianOf(floors, m - third, m, this.scratch);
     const rise = Math.max(top - baseline, teethRise);
     const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
     const tLeft = mids[Math.floor(third / 2)];
-    const tRight = mids[n - third + Math.floor(third / 2)];
-    const span = mids[n - 1] - mids[0] + scale.width;
+    const tRight = mids[m - third + Math.floor(third / 2)];
+    const span = mids[m - 1] - mids[0] + scale.width;
     // When did the floor last make a new high? (anchored so a slow climb still registers)
     const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
     let anchor = floors[0];
     let lastHighAt = mids[0];
-    for (let i = 1; i < n; i++) {
+    for (let i = 1; i < m; i++) {
       if (floors[i] > anchor + epsilon) {
         anchor = floors[i];
         lastHighAt = mids[i];
@@ -458,7 +513,7 @@ export class GrowthDetector {
     const high = baseline + 0.75 * (maxFloor - baseline);
     let lowAt = NaN;
     let highAt = NaN;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m; i++) {
       if (Number.isNaN(lowAt) && floors[i] >= low) lowAt = mids[i];
       if (floors[i] >= high) {
         highAt = mids[i];
@@ -474,7 +529,7 @@ export class GrowthDetector {
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width) &&
       !this.withinRecentTeeth(now, minRise) &&
-      (teethRise > 0 || this.clearOfScatter(floors, mids, n, baseline, top, tLeft, tRight, rise));
+      (teethRise > 0 || this.clearOfScatter(floors, mids, m, baseline, top, tLeft, tRight, rise));
     return { growingHold, growingRaise, baseline, rise, slope: rise / Math.max(tRight - tLeft, scale.width), windowStart };
   }
 
@@ -535,7 +590,7 @@ export class GrowthDetector {
     while (first > oldest && this.teethTroughTime[(first - 1) & TEETH_MASK] >= windowStart) first--;
     const m = this.teethCount - first;
     if (m < MIN_TROUGHS_TESTED) return none;
-    const troughs = this.ordered;
+    const troughs = this.troughs;
     for (let i = 0; i < m; i++) troughs[i] = this.teethTroughBytes[(first + i) & TEETH_MASK];
     let s = 0;
     for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) s += Math.sign(troughs[j] - troughs[i]);

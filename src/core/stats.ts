@@ -70,6 +70,16 @@ export function mannKendallVariance(n: number): number {
   return (n * (n - 1) * (2 * n + 5)) / 18;
 }
 
+/** Mann–Kendall S of values[from..to): the sum of the signs of all later-minus-earlier pairs. */
+export function mannKendallS(values: ArrayLike<number>, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    for (let j = i + 1; j < to; j++) s += +(values[j] > v) - +(values[j] < v);
+  }
+  return s;
+}
+
 /** The continuity-corrected Z of a Mann–Kendall S. */
 export function mannKendallZ(s: number, n: number): number {
   if (n < 3) return 0;
