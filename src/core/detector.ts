@@ -140,6 +140,9 @@ interface Analysis {
 
 // ---- Time scales -----------------------------------------------------------------------------
 
+/** The evaluation of a scale without evidence of growth (shared: it is the common case). */
+const NO_GROWTH: LevelEvaluation = Object.freeze({ growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart: NaN });
+
 interface LevelEvaluation {
   readonly growingHold: boolean;
   readonly growingRaise: boolean;
@@ -150,32 +153,63 @@ interface LevelEvaluation {
   readonly windowStart: number;
 }
 
-class TimeScale {
+class TeethTrend {
+  /** The teeth it was worked out for: numbers [first, end). */
+  first = -1;
+  end = -1;
+  z = 0;
+  rise = 0;
+  lastHighAt = -Infinity;
+}
+
+/** One time scale of the detector; exported for its unit tests only. */
+export class TimeScale {
   readonly width: number;
   // the bucket being filled
   openStart = NaN;
   openMin = 0;
   openMax = 0;
   openCount = 0;
-  /** Seconds between samples inside the open bucket, binned by the rate of change. */
-  readonly openRates = new Float64Array(RATE_BINS);
-  // closed buckets, oldest first from `head`
-  readonly mins = new Float64Array(WINDOW);
-  readonly maxs = new Float64Array(WINDOW);
-  readonly mids = new Float64Array(WINDOW);
-  /** The rate histogram of each closed bucket (RATE_BINS values a bucket). */
-  readonly rates = new Float64Array(WINDOW * RATE_BINS);
-  /** The rate histograms of the whole window, summed (kept incrementally). */
-  readonly rateSums = new Float64Array(RATE_BINS);
+  /**
+   * Closed buckets. Each value is stored twice, at slot and slot + WINDOW, so the window is
+   * always the contiguous run [head, head + count): the hot loops read it in order, with no
+   * copy and no index wrapping.
+   */
+  readonly mins = new Float64Array(2 * WINDOW);
+  readonly maxs = new Float64Array(2 * WINDOW);
+  readonly mids = new Float64Array(2 * WINDOW);
+  /**
+   * The cumulative rate histogram at the start of each bucket, by slot: the window's histogram
+   * is the detector's running total minus the oldest bucket's, one subtraction per bin when it
+   * is needed instead of a histogram per bucket kept up to date. The open bucket's is written
+   * straight into the slot it will take (see nextSlot).
+   */
+  readonly snapshots = new Float64Array(WINDOW * RATE_BINS);
   head = 0;
   count = 0;
-  /** Mann–Kendall S over `mins`, kept incrementally: O(WINDOW) a bucket instead of O(WINDOW²). */
-  mkS = 0;
   /** Buckets pushed since the start, and the first one of the floor's current climb. */
   pushed = 0;
   segmentStart = 0;
   private segmentMin = Infinity;
   private segmentMax = -Infinity;
+  /**
+   * Mann–Kendall S over the window's floors and over the current climb's (segmentS, while that
+   * starts inside the window). Kept incrementally, O(WINDOW) a bucket, only while the floors
+   * span enough to matter; otherwise left stale and recounted, O(WINDOW²), when they do.
+   */
+  private mkS = 0;
+  segmentS = 0;
+  private mkValid = false;
+  /** Sliding minimum and maximum of the window's floors: monotonic queues of bucket numbers. */
+  private readonly minQueue = new Int32Array(WINDOW);
+  private readonly maxQueue = new Int32Array(WINDOW);
+  private minFront = 0;
+  private minLength = 0;
+  private maxFront = 0;
+  private maxLength = 0;
+  /** The troughs' trend over the window and over the current climb (see teethTrend). */
+  readonly windowTeeth = new TeethTrend();
+  readonly segmentTeeth = new TeethTrend();
   alarmed = false;
   raiseStreak = 0;
   clearStreak = 0;
@@ -185,44 +219,143 @@ class TimeScale {
     this.width = BASE_BUCKET_SEC * 2 ** level;
   }
 
-  at(i: number): number {
-    return (this.head + i) & WINDOW_MASK;
+  /** Offset in the window of the current climb's first bucket (0 when it is older). */
+  get segmentOffset(): number {
+    return Math.max(0, this.segmentStart - (this.pushed - this.count));
   }
 
-  push(min: number, max: number, mid: number, rates: Float64Array): void {
+  get minFloor(): number {
+    return this.mins[this.minQueue[this.minFront] & WINDOW_MASK];
+  }
+
+  get maxFloor(): number {
+    return this.mins[this.maxQueue[this.maxFront] & WINDOW_MASK];
+  }
+
+  /**
+   * Whether the floors span enough that growth could be read from them. Every growth verdict
+   * needs the floors' rise to be at least half the least growth that counts (MIN_RISE_*), and
+   * the rise of medians cannot exceed the window's range: below that the floors carry no
+   * evidence, whatever their trend. `share` 0.25 is the slack for keeping the counts warm.
+   */
+  spansGrowth(share = 0.5): boolean {
+    if (this.count === 0) return false;
+    const low = this.minFloor;
+    return this.maxFloor - low >= share * Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * low);
+  }
+
+  /** Mann–Kendall S of the window's floors (`windowS`) and of the current climb's (`segmentS`), recounted if stale. */
+  countTrend(): void {
+    if (this.mkValid) return;
+    const offset = this.segmentOffset;
+    this.mkS = mannKendallS(this.mins, this.head, this.head + this.count);
+    this.segmentS = offset > 0 ? mannKendallS(this.mins, this.head + offset, this.head + this.count) : this.mkS;
+    this.mkValid = true;
+  }
+
+  get windowS(): number {
+    return this.mkS;
+  }
+
+  /** Whether the counts are kept up to date (for tests: they go stale on a flat floor). */
+  get countsFresh(): boolean {
+    return this.mkValid;
+  }
+
+  /** The slot the open bucket will take when it closes (the oldest's, once the window is full). */
+  get nextSlot(): number {
+    return this.count === WINDOW ? this.head : this.count;
+  }
+
+  /** Where the window's rate histogram starts: the oldest bucket, or the next once the open bucket has taken its slot. */
+  get snapshotBase(): number {
+    return (this.count === WINDOW ? (this.head + 1) & WINDOW_MASK : this.head) * RATE_BINS;
+  }
+
+  /** Closes a bucket into the window; returns the slot it took. */
+  push(min: number, max: number, mid: number): number {
     const mins = this.mins;
-    let s = 0;
+    const count = this.count;
+    const head = this.head;
+    const full = count === WINDOW;
+    if (this.mkValid) this.countPairs(min, full);
     let slot: number;
-    if (this.count === WINDOW) {
-      // Evict the oldest and add the newest in one pass: S is a sum over pairs, so the order
-      // of the slots does not matter.
-      const head = this.head;
-      const oldest = mins[head];
-      // branch-free signs: this loop runs once for every closed bucket of every scale
-      for (let j = 0; j < WINDOW; j++) {
-        const v = mins[j];
-        s += +(min > v) - +(min < v) - +(v > oldest) + +(v < oldest);
-      }
-      s -= +(min > oldest) - +(min < oldest); // the evicted slot itself is not a pair
-      const base = head * RATE_BINS;
-      for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] -= this.rates[base + bin];
+    if (full) {
       slot = head; // the evicted slot holds the newest bucket
       this.head = (head + 1) & WINDOW_MASK;
     } else {
-      // Until the window is full, head is 0 and the buckets sit in slots 0..count-1.
-      for (let j = 0; j < this.count; j++) {
-        const v = mins[j];
-        s += +(min > v) - +(min < v);
-      }
-      slot = this.count++;
+      slot = count; // until the window is full, head is 0
+      this.count = count + 1;
     }
-    this.mkS += s;
+    const number = this.pushed;
     this.trackSegment(min);
     mins[slot] = min;
+    mins[slot + WINDOW] = min;
     this.maxs[slot] = max;
+    this.maxs[slot + WINDOW] = max;
     this.mids[slot] = mid;
-    this.rates.set(rates, slot * RATE_BINS);
-    for (let bin = 0; bin < RATE_BINS; bin++) this.rateSums[bin] += rates[bin];
+    this.mids[slot + WINDOW] = mid;
+    this.slideExtremes(number, min);
+    // Keep the counts only while they could matter (with slack, so a range hovering at the
+    // threshold does not recount every bucket).
+    if (this.mkValid && !this.spansGrowth(0.25)) this.mkValid = false;
+    return slot;
+  }
+
+  /** Updates S with the new floor's pairs and, when the window is full, drops the oldest's. */
+  private countPairs(min: number, full: boolean): void {
+    const mins = this.mins;
+    const head = this.head;
+    const from = full ? head + 1 : head;
+    const end = head + this.count;
+    // the pairs past the current climb's start also count towards the climb's S
+    const split = Math.max(from, head + this.segmentOffset);
+    let older = 0;
+    let recent = 0;
+    let evicted = 0;
+    // branch-free signs: these loops run for every closed bucket of a scale that is climbing
+    if (full) {
+      const oldest = mins[head];
+      for (let j = from; j < split; j++) {
+        const v = mins[j];
+        older += +(min > v) - +(min < v);
+        evicted += +(v > oldest) - +(v < oldest);
+      }
+      for (let j = split; j < end; j++) {
+        const v = mins[j];
+        recent += +(min > v) - +(min < v);
+        evicted += +(v > oldest) - +(v < oldest);
+      }
+    } else {
+      for (let j = from; j < split; j++) {
+        const v = mins[j];
+        older += +(min > v) - +(min < v);
+      }
+      for (let j = split; j < end; j++) {
+        const v = mins[j];
+        recent += +(min > v) - +(min < v);
+      }
+    }
+    this.mkS += older + recent - evicted;
+    this.segmentS += recent;
+  }
+
+  /** Monotonic queues: O(1) amortised per bucket for the window's lowest and highest floor. */
+  private slideExtremes(number: number, min: number): void {
+    const oldest = number - this.count + 1;
+    const mins = this.mins;
+    while (this.minLength > 0 && this.minQueue[this.minFront] < oldest) {
+      this.minFront = (this.minFront + 1) & WINDOW_MASK;
+      this.minLength--;
+    }
+    while (this.minLength > 0 && mins[this.minQueue[(this.minFront + this.minLength - 1) & WINDOW_MASK] & WINDOW_MASK] >= min) this.minLength--;
+    this.minQueue[(this.minFront + this.minLength++) & WINDOW_MASK] = number;
+    while (this.maxLength > 0 && this.maxQueue[this.maxFront] < oldest) {
+      this.maxFront = (this.maxFront + 1) & WINDOW_MASK;
+      this.maxLength--;
+    }
+    while (this.maxLength > 0 && mins[this.maxQueue[(this.maxFront + this.maxLength - 1) & WINDOW_MASK] & WINDOW_MASK] <= min) this.maxLength--;
+    this.maxQueue[(this.maxFront + this.maxLength++) & WINDOW_MASK] = number;
   }
 
   /**
@@ -235,6 +368,7 @@ class TimeScale {
     const fall = this.segmentMax - min;
     if (fall >= Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * min, RESET_SHARE * (this.segmentMax - this.segmentMin))) {
       this.segmentStart = this.pushed;
+      this.segmentS = 0;
       this.segmentMin = min;
       this.segmentMax = min;
     } else {
@@ -278,10 +412,10 @@ export class GrowthDetector {
   private readonly teethPeakBytes = new Float64Array(TEETH_CAPACITY);
   private teethCount = 0; // total ever; the ring holds the last TEETH_CAPACITY
   private readonly scratch = new Float64Array(WINDOW);
-  private readonly ordered = new Float64Array(WINDOW);
   private readonly residuals = new Float64Array(WINDOW);
   private readonly troughs = new Float64Array(MAX_TROUGHS_TESTED);
-  private readonly orderedMids = new Float64Array(WINDOW);
+  /** Seconds between samples so far, binned by the rate of change (see isStaircase). */
+  private readonly rateTotals = new Float64Array(RATE_BINS);
   /** The costly part of the verdict, valid until the next bucket is evaluated. */
   private cachedAnalysis: Analysis | undefined;
   private cachedVerdict: Verdict | undefined;
@@ -318,13 +452,22 @@ export class GrowthDetector {
       const interval = Math.min(t - this.previousTime, MAX_INTERVAL_WEIGHT_SEC);
       if (interval > 0) {
         const rate = Math.abs(bytes - this.previousBytes) / interval;
-        const bin = rate < 2 ** RATE_BIN_BASE_LOG2 ? 0 : Math.min(RATE_BINS - 1, Math.floor(Math.log2(rate)) - RATE_BIN_BASE_LOG2 + 1);
-        scale.openRates[bin] += interval;
+        // floor(log2(rate)) from the leading zeros of its integer part (rates of 4 GiB/s and
+        // more share the top bin anyway)
+        const bin = rate < 2 ** RATE_BIN_BASE_LOG2 ? 0 : rate >= 2 ** 32 ? RATE_BINS - 1 : Math.min(RATE_BINS - 1, 31 - Math.clz32(rate) - RATE_BIN_BASE_LOG2 + 1);
+        this.rateTotals[bin] += interval;
       }
     }
     this.previousBytes = bytes;
     this.previousTime = t;
-    this.addToScale(0, t, bytes, bytes, t, undefined);
+    // the finest scale's open bucket, inline: this runs for every sample
+    if (scale.openCount === 0) {
+      this.addToScale(0, t, bytes, bytes, t, this.rateTotals, 0);
+    } else {
+      if (bytes < scale.openMin) scale.openMin = bytes;
+      if (bytes > scale.openMax) scale.openMax = bytes;
+      scale.openCount++;
+    }
   }
 
   /** Whether the alarm is up: O(1), for callers that check after every sample. */
@@ -364,8 +507,11 @@ export class GrowthDetector {
     }
   }
 
-  /** Adds a sample (level 0) or a closed bucket of the scale below to `level`'s open bucket. */
-  private addToScale(level: number, start: number, min: number, max: number, now: number, rates: Float64Array | undefined): void {
+  /**
+   * Adds a sample (level 0) or a closed bucket of the scale below to `level`'s open bucket;
+   * `snapshot` is the cumulative rate histogram at the start of what is added.
+   */
+  private addToScale(level: number, start: number, min: number, max: number, now: number, snapshot: Float64Array, snapshotAt: number): void {
     const scale = this.scales[level];
     if (scale.openCount > 0 && start >= scale.openStart + scale.width) {
       this.closeBucket(scale, now);
@@ -374,24 +520,25 @@ export class GrowthDetector {
       scale.openStart = Math.floor(start / scale.width) * scale.width;
       scale.openMin = min;
       scale.openMax = max;
+      const to = scale.nextSlot * RATE_BINS;
+      const into = scale.snapshots;
+      for (let bin = 0; bin < RATE_BINS; bin++) into[to + bin] = snapshot[snapshotAt + bin];
     } else {
       if (min < scale.openMin) scale.openMin = min;
       if (max > scale.openMax) scale.openMax = max;
     }
-    if (rates) for (let i = 0; i < RATE_BINS; i++) scale.openRates[i] += rates[i];
     scale.openCount++;
   }
 
   private closeBucket(scale: TimeScale, now: number): void {
-    const { openStart, openMin, openMax, openRates } = scale;
-    scale.push(openMin, openMax, openStart + scale.width / 2, openRates);
+    const { openStart, openMin, openMax } = scale;
+    const slot = scale.push(openMin, openMax, openStart + scale.width / 2);
     scale.openCount = 0;
     this.evaluate(scale, now);
     if (scale.level + 1 < MAX_LEVELS) {
       if (this.scales.length === scale.level + 1) this.scales.push(new TimeScale(scale.level + 1));
-      this.addToScale(scale.level + 1, openStart, openMin, openMax, now, openRates);
+      this.addToScale(scale.level + 1, openStart, openMin, openMax, now, scale.snapshots, slot * RATE_BINS);
     }
-    openRates.fill(0);
   }
 
   private evaluate(scale: TimeScale, now: number): void {
@@ -435,85 +582,104 @@ export class GrowthDetector {
   private evaluateScale(scale: TimeScale, now: number): LevelEvaluation {
     const n = scale.count;
     const windowStart = n > 0 ? scale.mids[scale.head] - scale.width / 2 : now;
-    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart };
-    if (n < MIN_POINTS) return none;
+    if (n < MIN_POINTS) return NO_GROWTH;
     // Where the floor last fell back (a full collection): the evidence for raising starts there.
-    const segmentOffset = Math.max(0, scale.segmentStart - (scale.pushed - n));
+    const segmentOffset = scale.segmentOffset;
     const segmented = segmentOffset > 0 && n - segmentOffset >= MIN_POINTS;
-    const z = mannKendallZ(scale.mkS, n);
-    if (z < Z_HOLD && !segmented && this.teethTrend(windowStart).z < Z_HOLD) return none; // the common, cheap path
-    const floors = this.ordered;
-    const mids = this.orderedMids;
-    for (let i = 0; i < n; i++) {
-      const slot = scale.at(i);
-      floors[i] = scale.mins[slot];
-      mids[i] = scale.mids[slot];
-    }
-    const whole = this.growthEvidence(scale, 0, z, now);
-    if (!segmented) return whole;
-    const segment = this.growthEvidence(scale, segmentOffset, mannKendallZ(mannKendallS(floors, segmentOffset, n), n - segmentOffset), now);
+    // Floors that span too little to have grown carry no evidence (see spansGrowth): a
+    // healthy process skips the trend counts altogether.
+    const spans = scale.spansGrowth();
+    if (spans) scale.countTrend();
+    const z = spans ? mannKendallZ(scale.windowS, n) : 0;
+    const segmentZ = spans && segmented ? mannKendallZ(scale.segmentS, n - segmentOffset) : 0;
+    // An alarmed scale needs the evidence to hold; any other only to raise, which needs
+    // Z_RAISE. Noise passes Z_HOLD one window in ten; Z_RAISE one in two hundred, so this
+    // gate keeps the costly part below off almost every bucket of a healthy process.
+    const needed = scale.alarmed ? Z_HOLD : Z_RAISE;
+    if (z < needed && segmentZ < Z_RAISE && this.teethTrend(windowStart, scale.windowTeeth).z < needed) return NO_GROWTH;
+    const whole = this.growthEvidence(scale, 0, z, now, !scale.alarmed);
+    if (!segmented || (scale.alarmed && whole.growingHold)) return whole;
+    const segment = this.growthEvidence(scale, segmentOffset, segmentZ, now, true);
     // Raising looks only past the last fall, where a ratchet climbs again from its reset floor;
     // holding looks at the whole window, so an alarm stays up through a full collection. A climb
     // past the fall holds only if it would raise: a healthy sawtooth's every tooth is a fresh
     // climb, and only the level troughs (withinRecentTeeth) tell it apart.
     const figures = segment.growingRaise || !whole.growingHold ? segment : whole;
-    return { ...figures, growingHold: whole.growingHold || segment.growingRaise, growingRaise: segment.growingRaise };
+    return {
+      growingHold: whole.growingHold || segment.growingRaise,
+      growingRaise: segment.growingRaise,
+      baseline: figures.baseline,
+      rise: figures.rise,
+      slope: figures.slope,
+      windowStart: figures.windowStart,
+    };
   }
 
   /**
-   * Growth evidence of the floors from bucket `from` to the newest (already copied into
-   * `ordered`/`orderedMids`), with `floorZ` the Mann–Kendall Z of those floors.
+   * Growth evidence of the floors from bucket `from` of the window to the newest, with
+   * `floorZ` the Mann–Kendall Z of those floors. With `raising` false only whether growth
+   * holds is worked out; the raise conditions are checked cheapest first.
    */
-  private growthEvidence(scale: TimeScale, from: number, floorZ: number, now: number): LevelEvaluation {
+  private growthEvidence(scale: TimeScale, from: number, floorZ: number, now: number, raising: boolean): LevelEvaluation {
     const n = scale.count;
-    const floors = this.ordered.subarray(from, n);
-    const mids = this.orderedMids.subarray(from, n);
+    const floors = scale.mins; // the window is the contiguous run [head, head + n)
+    const mids = scale.mids;
+    const first = scale.head + from;
+    const end = scale.head + n;
     const m = n - from;
-    const windowStart = mids[0] - scale.width / 2;
-    const none: LevelEvaluation = { growingHold: false, growingRaise: false, baseline: NaN, rise: 0, slope: 0, windowStart };
+    const windowStart = mids[first] - scale.width / 2;
     // The trend of the floors, or of the zigzag troughs: a sawtooth's teeth can be shorter than
     // a bucket is wide, and then its troughs carry the ratchet more clearly than bucket minima.
     let z = floorZ;
     let teethRise = 0;
     let teethHighAt = -Infinity;
     if (z < Z_RAISE) {
-      const teeth = this.teethTrend(windowStart);
+      const teeth = this.teethTrend(windowStart, from === 0 ? scale.windowTeeth : scale.segmentTeeth);
       if (teeth.z > z) {
         z = teeth.z;
         teethRise = teeth.rise;
         teethHighAt = teeth.lastHighAt;
       }
     }
-    if (z < Z_HOLD) return none;
-    let maxFloor = -Infinity;
-    for (let i = 0; i < m; i++) if (floors[i] > maxFloor) maxFloor = floors[i];
+    if (z < Z_HOLD) return NO_GROWTH;
+    const minRiseFloor = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * scale.minFloor);
+    // A process that keeps coming back down to level troughs cannot raise (checked first: O(1)).
+    if (raising && (z < Z_RAISE || this.withinRecentTeeth(now, minRiseFloor))) return NO_GROWTH;
     // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
     // odd bucket cannot move.
     const third = Math.floor(m / 3);
-    const baseline = medianOf(floors, 0, third, this.scratch);
-    const top = medianOf(floors, m - third, m, this.scratch);
+    const baseline = medianOf(floors, first, first + third, this.scratch);
+    const top = medianOf(floors, end - third, end, this.scratch);
     const rise = Math.max(top - baseline, teethRise);
     const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
-    const tLeft = mids[Math.floor(third / 2)];
-    const tRight = mids[m - third + Math.floor(third / 2)];
-    const span = mids[m - 1] - mids[0] + scale.width;
+    const tLeft = mids[first + Math.floor(third / 2)];
+    const tRight = mids[end - third + Math.floor(third / 2)];
+    const span = mids[end - 1] - mids[first] + scale.width;
+    const slope = rise / Math.max(tRight - tLeft, scale.width);
     // When did the floor last make a new high? (anchored so a slow climb still registers)
     const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
-    let anchor = floors[0];
-    let lastHighAt = mids[0];
-    for (let i = 1; i < m; i++) {
-      if (floors[i] > anchor + epsilon) {
-        anchor = floors[i];
+    let anchor = floors[first];
+    let lastHighAt = mids[first];
+    let maxFloor = anchor;
+    for (let i = first + 1; i < end; i++) {
+      const floor = floors[i];
+      if (floor > anchor + epsilon) {
+        anchor = floor;
         lastHighAt = mids[i];
       }
+      if (floor > maxFloor) maxFloor = floor;
     }
     const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
+    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
+    if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
+      return { growingHold, growingRaise: false, baseline, rise, slope, windowStart };
+    }
     // Rise time from 25 % to 75 % of the floor's extent.
     const low = baseline + 0.25 * (maxFloor - baseline);
     const high = baseline + 0.75 * (maxFloor - baseline);
     let lowAt = NaN;
     let highAt = NaN;
-    for (let i = 0; i < m; i++) {
+    for (let i = first; i < end; i++) {
       if (Number.isNaN(lowAt) && floors[i] >= low) lowAt = mids[i];
       if (floors[i] >= high) {
         highAt = mids[i];
@@ -521,16 +687,11 @@ export class GrowthDetector {
       }
     }
     const riseTime = highAt - lowAt;
-    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
     const growingRaise =
-      growingHold &&
-      z >= Z_RAISE &&
-      rise >= minRise &&
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
-      sinceHigh <= Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width) &&
       !this.withinRecentTeeth(now, minRise) &&
-      (teethRise > 0 || this.clearOfScatter(floors, mids, m, baseline, top, tLeft, tRight, rise));
-    return { growingHold, growingRaise, baseline, rise, slope: rise / Math.max(tRight - tLeft, scale.width), windowStart };
+      (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
+    return { growingHold, growingRaise, baseline, rise, slope, windowStart };
   }
 
   /**
@@ -563,9 +724,9 @@ export class GrowthDetector {
    * only when everything else says raise.
    */
   private clearOfScatter(
-    floors: Float64Array,
-    mids: Float64Array,
-    n: number,
+    first: number,
+    end: number,
+    scale: TimeScale,
     baseline: number,
     top: number,
     tLeft: number,
@@ -574,28 +735,35 @@ export class GrowthDetector {
   ): boolean {
     const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
     const residuals = this.residuals;
-    for (let i = 0; i < n; i++) residuals[i] = Math.abs(floors[i] - (baseline + slope * (mids[i] - tLeft)));
-    const sigma = 1.4826 * medianOf(residuals, 0, n, this.scratch);
+    const { mins, mids } = scale;
+    for (let i = first; i < end; i++) residuals[i - first] = Math.abs(mins[i] - (baseline + slope * (mids[i] - tLeft)));
+    const sigma = 1.4826 * medianOf(residuals, 0, end - first, this.scratch);
     return rise >= RISE_TO_SCATTER * sigma;
   }
 
+
   /**
    * Trend of the teeth's troughs inside the window (at most 32, at least 6): Mann–Kendall Z and
-   * the resistant rise. Teeth shorter than a bucket hide a ratchet from bucket minima.
+   * the resistant rise. Teeth shorter than a bucket hide a ratchet from bucket minima. The
+   * answer is kept in `cache` (one per scale and window kind) until the troughs in the window
+   * change: a tooth every few buckets, while the test is quadratic in the troughs.
    */
-  private teethTrend(windowStart: number): { z: number; rise: number; lastHighAt: number } {
-    const none = { z: 0, rise: 0, lastHighAt: -Infinity };
+  private teethTrend(windowStart: number, cache: TeethTrend): TeethTrend {
     const oldest = Math.max(0, this.teethCount - Math.min(TEETH_CAPACITY, MAX_TROUGHS_TESTED));
     let first = this.teethCount;
     while (first > oldest && this.teethTroughTime[(first - 1) & TEETH_MASK] >= windowStart) first--;
+    if (cache.first === first && cache.end === this.teethCount) return cache;
+    cache.first = first;
+    cache.end = this.teethCount;
+    cache.z = 0;
+    cache.rise = 0;
+    cache.lastHighAt = -Infinity;
     const m = this.teethCount - first;
-    if (m < MIN_TROUGHS_TESTED) return none;
+    if (m < MIN_TROUGHS_TESTED) return cache;
     const troughs = this.troughs;
     for (let i = 0; i < m; i++) troughs[i] = this.teethTroughBytes[(first + i) & TEETH_MASK];
-    let s = 0;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) s += Math.sign(troughs[j] - troughs[i]);
-    const z = mannKendallZ(s, m);
-    if (z <= 0) return none;
+    const z = mannKendallZ(mannKendallS(troughs, 0, m), m);
+    if (z <= 0) return cache;
     const third = Math.max(1, Math.floor(m / 3));
     const rise = medianOf(troughs, m - third, m, this.scratch) - medianOf(troughs, 0, third, this.scratch);
     // when the troughs last made a new high (anchored, as for the floors)
@@ -608,8 +776,12 @@ export class GrowthDetector {
         lastHighAt = this.teethTroughTime[(first + i) & TEETH_MASK];
       }
     }
-    return { z, rise, lastHighAt };
+    cache.z = z;
+    cache.rise = rise;
+    cache.lastHighAt = lastHighAt;
+    return cache;
   }
+
 
   /**
    * The scale the verdict speaks from: the coarsest alarmed one, else the finest that meets the
@@ -697,11 +869,11 @@ export class GrowthDetector {
     const n = scale.count;
     if (n < 3) return 0;
     const third = Math.floor(n / 3);
-    for (let i = 0; i < n; i++) this.ordered[i] = scale.mins[scale.at(i)];
-    const left = medianOf(this.ordered, 0, third, this.scratch);
-    const right = medianOf(this.ordered, n - third, n, this.scratch);
-    const tLeft = scale.mids[scale.at(Math.floor(third / 2))];
-    const tRight = scale.mids[scale.at(n - third + Math.floor(third / 2))];
+    const head = scale.head;
+    const left = medianOf(scale.mins, head, head + third, this.scratch);
+    const right = medianOf(scale.mins, head + n - third, head + n, this.scratch);
+    const tLeft = scale.mids[head + Math.floor(third / 2)];
+    const tRight = scale.mids[head + n - third + Math.floor(third / 2)];
     return tRight > tLeft ? (right - left) / (tRight - tLeft) : 0;
   }
 
@@ -713,9 +885,11 @@ export class GrowthDetector {
     const plateauBins = threshold < 2 ** RATE_BIN_BASE_LOG2 ? 0 : Math.min(RATE_BINS, Math.floor(Math.log2(threshold)) - RATE_BIN_BASE_LOG2 + 1);
     let plateau = 0;
     let total = 0;
+    const base = scale.snapshotBase;
     for (let bin = 0; bin < RATE_BINS; bin++) {
-      total += scale.rateSums[bin];
-      if (bin < plateauBins) plateau += scale.rateSums[bin];
+      const seconds = this.rateTotals[bin] - scale.snapshots[base + bin];
+      total += seconds;
+      if (bin < plateauBins) plateau += seconds;
     }
     return total > 0 && plateau / total >= STAIRCASE_MIN_PLATEAU_SHARE;
   }
@@ -727,7 +901,7 @@ export class GrowthDetector {
     // The peaks hit the limit first: start from the highest point of the last two buckets.
     let recentPeak = this.lastBytes;
     for (let i = Math.max(0, scale.count - 2); i < scale.count; i++) {
-      recentPeak = Math.max(recentPeak, scale.maxs[scale.at(i)]);
+      recentPeak = Math.max(recentPeak, scale.maxs[scale.head + i]);
     }
     const secondsToLimit = Math.max(0, (this.limitBytes - recentPeak) / slope);
     return { limitBytes: this.limitBytes, secondsToLimit, reachesLimitAt: this.lastTime + secondsToLimit };

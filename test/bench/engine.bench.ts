@@ -70,14 +70,20 @@ function detectorThroughput(): { pushOnly: number; withVerdict: number } {
     ts[i] = t;
     ys[i] = base + (seed / 4294967296) * 2 * MB;
   }
-  let detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
-  let start = performance.now();
-  for (let i = 0; i < n; i++) detector.push(ts[i], ys[i]);
-  const pushOnly = n / ((performance.now() - start) / 1000);
-  if (detector.verdict().samples !== n) throw new Error('lost samples');
+  // Three passes after a warm-up pass (the JIT's first pass is not what a long session sees);
+  // the median pass is the figure.
+  const passes: number[] = [];
+  for (let pass = 0; pass < 4; pass++) {
+    const detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
+    const start = performance.now();
+    for (let i = 0; i < n; i++) detector.push(ts[i], ys[i]);
+    if (pass > 0) passes.push(n / ((performance.now() - start) / 1000));
+    if (detector.verdict().samples !== n) throw new Error('lost samples');
+  }
+  const pushOnly = passes.sort((a, b) => a - b)[1];
   const m = n / 6;
-  detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
-  start = performance.now();
+  const detector = new GrowthDetector({ limitBytes: 16 * 1024 * MB });
+  const start = performance.now();
   for (let i = 0; i < m; i++) {
     detector.push(ts[i], ys[i]);
     detector.verdict();
