@@ -30,7 +30,7 @@ stamp="code-server@$CODE_SERVER_VERSION node-abi-$(node -p process.versions.modu
 # 1. Debian packages (each checked, so a warm machine does not even run apt-get update).
 apt_packages=(
   chromium ripgrep
-  python3 python3-ipykernel python3-jupyter-client python3-pandas python3-numpy libjemalloc2
+  python3 python3-ipykernel python3-jupyter-client python3-debugpy python3-pandas python3-numpy libjemalloc2
   libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential
 )
 missing=()

@@ -2,12 +2,12 @@
 // `vscode` API. Skips (with the reason) only when scripts/setup-e2e.sh has not been run;
 // .ci/run always runs it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildSync } from 'esbuild';
-import { ROOT, e2eUnavailable, runInHostTests, startCodeServer } from './harness';
+import { ROOT, e2eUnavailable, packageDebugpyAdapter, runInHostTests, startCodeServer } from './harness';
 
 export const NOTEBOOK = JSON.stringify({
   cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['import numpy as np\n', 'x = np.ones(1000)'] }],
@@ -37,10 +37,16 @@ describe('extension in a real VS Code (extension host tests)', () => {
       JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['kept = bytearray(300 * 1024 * 1024)\n', 'kept[::4096] = b"x" * len(kept[::4096])'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
     );
     const resultsFile = join(workspace, '.results.json');
-    const server = await startCodeServer({ workspace, env: { KMW_E2E_RESULTS: resultsFile, KMW_REPO_ROOT: ROOT } });
+    const fixtures = mkdtempSync(join(tmpdir(), 'kmw-fixtures-'));
+    const server = await startCodeServer({
+      workspace,
+      extraVsix: [packageDebugpyAdapter(fixtures)],
+      env: { KMW_E2E_RESULTS: resultsFile, KMW_REPO_ROOT: ROOT },
+    });
     try {
       const results = await runInHostTests(server, workspace, resultsFile);
       assert.ok(results.length > 0, 'no in-host test ran');
+      if (existsSync(`${resultsFile}.figures`)) console.log(readFileSync(`${resultsFile}.figures`, 'utf8'));
       for (const result of results) {
         await t.test(result.name, () => {
           assert.ok(result.ok, result.error);
@@ -49,6 +55,7 @@ describe('extension in a real VS Code (extension host tests)', () => {
     } finally {
       server.stop();
       rmSync(workspace, { recursive: true, force: true });
+      rmSync(fixtures, { recursive: true, force: true });
     }
   });
 });

@@ -79,6 +79,8 @@ export interface CodeServerOptions {
   readonly settings?: Record<string, unknown>;
   readonly env?: Record<string, string>;
   readonly vsix?: string;
+  /** Further extensions to install first (test fixtures such as the debugpy adapter). */
+  readonly extraVsix?: readonly string[];
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -101,9 +103,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const config = join(base, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  if (options.vsix) {
-    const installed = spawnSync(process.execPath, [ENTRY, ...common, '--install-extension', options.vsix], { encoding: 'utf8' });
-    if (installed.status !== 0) throw new Error(`installing ${options.vsix} failed: ${installed.stderr}${installed.stdout}`);
+  for (const vsix of [options.vsix, ...(options.extraVsix ?? [])]) {
+    if (!vsix) continue;
+    const installed = spawnSync(process.execPath, [ENTRY, ...common, '--install-extension', vsix], { encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`installing ${vsix} failed: ${installed.stderr}${installed.stdout}`);
   }
   const port = await freePort();
   const child = spawn(
@@ -220,4 +223,20 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
     if (Date.now() > deadline) throw new Error(`no webview frame with ${selector}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Packages the test fixture that contributes the `debugpy` debug type, served by Debian's
+ * python3-debugpy adapter: debug sessions in the E2E tests are real debugpy sessions without
+ * Microsoft's Python extensions (which cannot be installed offline).
+ */
+export function packageDebugpyAdapter(outDir: string): string {
+  const out = join(outDir, 'kmw-test-debugpy-adapter.vsix');
+  const packaged = spawnSync(
+    join(ROOT, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+    { cwd: join(ROOT, 'test/e2e/fixtures/debugpy-adapter'), encoding: 'utf8' },
+  );
+  if (packaged.status !== 0) throw new Error(`packaging the debugpy adapter fixture failed: ${packaged.stderr}${packaged.stdout}`);
+  return out;
 }

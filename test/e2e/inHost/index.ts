@@ -1,10 +1,11 @@
 // Entry point for `extensionTestsPath`: runs every registered in-host test against the real
 // `vscode` API and writes the results to $KMW_E2E_RESULTS for the outer node test to report.
 import { writeFileSync } from 'node:fs';
-import { tests } from './registry';
+import { figures, tests } from './registry';
 import './discovery.inhost';
 import './kernelBridge.inhost';
 import './evidence.inhost';
+import './debug.inhost';
 
 export async function run(): Promise<void> {
   const results: Array<{ name: string; ok: boolean; error?: string; ms: number }> = [];
@@ -18,5 +19,6 @@ export async function run(): Promise<void> {
     }
   }
   writeFileSync(process.env.KMW_E2E_RESULTS!, JSON.stringify(results, null, 2));
+  writeFileSync(`${process.env.KMW_E2E_RESULTS!}.figures`, figures.join('\n'));
   if (results.some((result) => !result.ok)) throw new Error('in-host tests failed');
 }

@@ -7,3 +7,6 @@ export const tests: InHostTest[] = [];
 export function test(name: string, fn: () => Promise<void>): void {
   tests.push({ name, fn });
 }
+
+/** Figures measured inside the extension host (`name: value unit`), printed by the outer test. */
+export const figures: string[] = [];
