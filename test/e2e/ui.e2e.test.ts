@@ -3,7 +3,7 @@
 // gauge shows its memory and turns to warning; the panel draws it and exports a CSV that the
 // CLI reads back. Screenshots go to docs/screenshots/.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +160,51 @@ describe('extension UI in a real VS Code', () => {
       await page.screenshot({ path: join(tmpdir(), 'kmw-fix-failure.png') }).catch(() => {});
       throw error;
     } finally {
+      await workbench.close();
+      server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('"Watch Python Process…" picks a process started outside VS Code; "Stop Watching" lets it go', { timeout: 300_000 }, async (t) => {
+    const unavailable = e2eUnavailable();
+    if (unavailable) return t.skip(unavailable);
+    const vsix = join(ROOT, 'kernel-memory-watch.vsix');
+    if (!readdirSync(ROOT).includes('kernel-memory-watch.vsix')) {
+      const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(packaged.status, 0, packaged.stderr);
+    }
+    const workspace = mkdtempSync(join(tmpdir(), 'kmw-pick-'));
+    // A job the extension cannot find by itself: not under the window's terminals or kernels.
+    const script = join(workspace, 'nightly_job.py');
+    writeFileSync(script, 'import time\nkept = bytearray(90 * 1024 * 1024)\nkept[::4096] = b"x" * len(kept[::4096])\nprint("ready", flush=True)\ntime.sleep(600)\n');
+    const job = spawn('/usr/bin/python3', [script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((resolve) => job.stdout!.once('data', resolve));
+    const server = await startCodeServer({ workspace, vsix });
+    const workbench = await openWorkbench(server, workspace);
+    const { page } = workbench;
+    try {
+      await runCommand(page, 'Kernel Memory Watch: Watch Python Process');
+      const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="nightly_job.py"]`);
+      await row.first().waitFor({ timeout: 30_000 });
+      const text = (await row.first().innerText()).replace(/\u00a0/g, ' ');
+      assert.match(text, new RegExp(`PID ${job.pid} · \\d+(\\.\\d+)? MB`), text);
+      await page.keyboard.type('nightly_job');
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      const gauge = page.locator('.statusbar-item[aria-label^="Memory of nightly_job.py"]');
+      await gauge.waitFor({ timeout: 30_000 });
+      assert.match(await gauge.innerText(), /\d+(\.\d+)? MB/);
+      await runCommand(page, 'Kernel Memory Watch: Stop Watching');
+      await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="nightly_job.py"]', { timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await gauge.waitFor({ state: 'detached', timeout: 30_000 });
+      assert.equal(job.exitCode, null, 'watching never touches the process');
+    } catch (error) {
+      await page.screenshot({ path: join(tmpdir(), 'kmw-pick-failure.png') }).catch(() => {});
+      throw error;
+    } finally {
+      job.kill('SIGKILL');
       await workbench.close();
       server.stop();
       rmSync(workspace, { recursive: true, force: true });
