@@ -184,13 +184,19 @@ describe('extension UI in a real VS Code', () => {
     const workbench = await openWorkbench(server, workspace);
     const { page } = workbench;
     try {
-      await runCommand(page, 'Kernel Memory Watch: Watch Python Process');
+      // The palette must show our command before Enter (the first keys can race the palette),
+      // and the pick list is virtualised: filter it to the job before looking for its row.
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
+      await page.keyboard.type('Kernel Memory Watch: Watch Python Process');
+      await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Watch Python Process"]', { timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.quick-input-widget input[placeholder*="Watch which Python process"]', { timeout: 30_000 });
+      await page.keyboard.type('nightly_job');
       const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="nightly_job.py"]`);
       await row.first().waitFor({ timeout: 30_000 });
       const text = (await row.first().innerText()).replace(/\u00a0/g, ' ');
       assert.match(text, new RegExp(`PID ${job.pid} · \\d+(\\.\\d+)? MB`), text);
-      await page.keyboard.type('nightly_job');
-      await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
       const gauge = page.locator('.statusbar-item[aria-label^="Memory of nightly_job.py"]');
       await gauge.waitFor({ timeout: 30_000 });
