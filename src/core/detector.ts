@@ -153,6 +153,36 @@ interface LevelEvaluation {
   readonly windowStart: number;
 }
 
+/**
+ * The extreme of a sliding window of values in O(1) amortised per value: a monotonic queue of
+ * (number, value), `direction` 1 for the maximum and -1 for the minimum.
+ */
+class SlidingExtreme {
+  private readonly numbers = new Int32Array(WINDOW);
+  private readonly values = new Float64Array(WINDOW);
+  private front = 0;
+  private length = 0;
+
+  constructor(private readonly direction: 1 | -1) {}
+
+  get value(): number {
+    return this.values[this.front];
+  }
+
+  /** Adds value `number`; values numbered below `oldest` have left the window. */
+  push(number: number, value: number, oldest: number): void {
+    while (this.length > 0 && this.numbers[this.front] < oldest) {
+      this.front = (this.front + 1) & WINDOW_MASK;
+      this.length--;
+    }
+    // values the new one outdoes can never be the extreme again
+    while (this.length > 0 && (value - this.values[(this.front + this.length - 1) & WINDOW_MASK]) * this.direction >= 0) this.length--;
+    const at = (this.front + this.length++) & WINDOW_MASK;
+    this.numbers[at] = number;
+    this.values[at] = value;
+  }
+}
+
 class TeethTrend {
   /** The teeth it was worked out for: numbers [first, end). */
   first = -1;
@@ -200,13 +230,9 @@ export class TimeScale {
   private mkS = 0;
   segmentS = 0;
   private mkValid = false;
-  /** Sliding minimum and maximum of the window's floors: monotonic queues of bucket numbers. */
-  private readonly minQueue = new Int32Array(WINDOW);
-  private readonly maxQueue = new Int32Array(WINDOW);
-  private minFront = 0;
-  private minLength = 0;
-  private maxFront = 0;
-  private maxLength = 0;
+  /** Sliding minimum and maximum of the window's floors. */
+  private readonly lowest = new SlidingExtreme(-1);
+  private readonly highest = new SlidingExtreme(1);
   /** The troughs' trend over the window and over the current climb (see teethTrend). */
   readonly windowTeeth = new TeethTrend();
   readonly segmentTeeth = new TeethTrend();
@@ -225,11 +251,11 @@ export class TimeScale {
   }
 
   get minFloor(): number {
-    return this.mins[this.minQueue[this.minFront] & WINDOW_MASK];
+    return this.lowest.value;
   }
 
   get maxFloor(): number {
-    return this.mins[this.maxQueue[this.maxFront] & WINDOW_MASK];
+    return this.highest.value;
   }
 
   /**
@@ -288,6 +314,8 @@ export class TimeScale {
       this.count = count + 1;
     }
     const number = this.pushed;
+    this.lowest.push(number, min, number - this.count + 1);
+    this.highest.push(number, min, number - this.count + 1);
     this.trackSegment(min);
     mins[slot] = min;
     mins[slot + WINDOW] = min;
@@ -295,7 +323,6 @@ export class TimeScale {
     this.maxs[slot + WINDOW] = max;
     this.mids[slot] = mid;
     this.mids[slot + WINDOW] = mid;
-    this.slideExtremes(number, min);
     // Keep the counts only while they could matter (with slack, so a range hovering at the
     // threshold does not recount every bucket).
     if (this.mkValid && !this.spansGrowth(0.25)) this.mkValid = false;
@@ -310,52 +337,24 @@ export class TimeScale {
     const end = head + this.count;
     // the pairs past the current climb's start also count towards the climb's S
     const split = Math.max(from, head + this.segmentOffset);
+    // Until the window is full nothing is evicted: NaN compares false, so its terms are zero.
+    const oldest = full ? mins[head] : NaN;
     let older = 0;
     let recent = 0;
     let evicted = 0;
     // branch-free signs: these loops run for every closed bucket of a scale that is climbing
-    if (full) {
-      const oldest = mins[head];
-      for (let j = from; j < split; j++) {
-        const v = mins[j];
-        older += +(min > v) - +(min < v);
-        evicted += +(v > oldest) - +(v < oldest);
-      }
-      for (let j = split; j < end; j++) {
-        const v = mins[j];
-        recent += +(min > v) - +(min < v);
-        evicted += +(v > oldest) - +(v < oldest);
-      }
-    } else {
-      for (let j = from; j < split; j++) {
-        const v = mins[j];
-        older += +(min > v) - +(min < v);
-      }
-      for (let j = split; j < end; j++) {
-        const v = mins[j];
-        recent += +(min > v) - +(min < v);
-      }
+    for (let j = from; j < split; j++) {
+      const v = mins[j];
+      older += +(min > v) - +(min < v);
+      evicted += +(v > oldest) - +(v < oldest);
+    }
+    for (let j = split; j < end; j++) {
+      const v = mins[j];
+      recent += +(min > v) - +(min < v);
+      evicted += +(v > oldest) - +(v < oldest);
     }
     this.mkS += older + recent - evicted;
     this.segmentS += recent;
-  }
-
-  /** Monotonic queues: O(1) amortised per bucket for the window's lowest and highest floor. */
-  private slideExtremes(number: number, min: number): void {
-    const oldest = number - this.count + 1;
-    const mins = this.mins;
-    while (this.minLength > 0 && this.minQueue[this.minFront] < oldest) {
-      this.minFront = (this.minFront + 1) & WINDOW_MASK;
-      this.minLength--;
-    }
-    while (this.minLength > 0 && mins[this.minQueue[(this.minFront + this.minLength - 1) & WINDOW_MASK] & WINDOW_MASK] >= min) this.minLength--;
-    this.minQueue[(this.minFront + this.minLength++) & WINDOW_MASK] = number;
-    while (this.maxLength > 0 && this.maxQueue[this.maxFront] < oldest) {
-      this.maxFront = (this.maxFront + 1) & WINDOW_MASK;
-      this.maxLength--;
-    }
-    while (this.maxLength > 0 && mins[this.maxQueue[(this.maxFront + this.maxLength - 1) & WINDOW_MASK] & WINDOW_MASK] <= min) this.maxLength--;
-    this.maxQueue[(this.maxFront + this.maxLength++) & WINDOW_MASK] = number;
   }
 
   /**
@@ -384,8 +383,9 @@ export class TimeScale {
 /**
  * Online, causal growth detector. `push` one sample at a time (seconds, bytes); `verdict()`
  * is valid at every moment. Per sample it does O(1) work (a zigzag for teeth and the finest
- * bucket); every closed bucket cascades to the next time scale and is evaluated there in
- * O(WINDOW), so all scales together cost about twice the finest one.
+ * bucket); every closed bucket cascades to the next time scale and is evaluated there: O(1)
+ * while the floors are flat, O(WINDOW) while they climb, so all scales together cost about
+ * twice the finest one.
  */
 export class GrowthDetector {
   private limitBytes: number | null;
@@ -581,8 +581,8 @@ export class GrowthDetector {
 
   private evaluateScale(scale: TimeScale, now: number): LevelEvaluation {
     const n = scale.count;
-    const windowStart = n > 0 ? scale.mids[scale.head] - scale.width / 2 : now;
     if (n < MIN_POINTS) return NO_GROWTH;
+    const windowStart = scale.mids[scale.head] - scale.width / 2;
     // Where the floor last fell back (a full collection): the evidence for raising starts there.
     const segmentOffset = scale.segmentOffset;
     const segmented = segmentOffset > 0 && n - segmentOffset >= MIN_POINTS;
@@ -741,7 +741,6 @@ export class GrowthDetector {
     return rise >= RISE_TO_SCATTER * sigma;
   }
 
-
   /**
    * Trend of the teeth's troughs inside the window (at most 32, at least 6): Mann–Kendall Z and
    * the resistant rise. Teeth shorter than a bucket hide a ratchet from bucket minima. The
@@ -781,7 +780,6 @@ export class GrowthDetector {
     cache.lastHighAt = lastHighAt;
     return cache;
   }
-
 
   /**
    * The scale the verdict speaks from: the coarsest alarmed one, else the finest that meets the
