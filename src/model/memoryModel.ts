@@ -120,7 +120,10 @@ export class MemoryModel implements Disposable {
     this.byKey.delete(entry.key);
     this.entries.delete(seriesId);
     this.store.delete(seriesId);
+    delete this.pending.points[seriesId];
     if (this.sampler.watched().length === 0) this.sampler.stop();
+    // No sample of it will come again: the views must hear of its going now.
+    this.emit();
   }
 
   setLimitOverride(bytes: number | undefined): void {
@@ -203,7 +206,7 @@ export class MemoryModel implements Disposable {
     return findings;
   }
 
-  /** Fires after every sample or exit; call `takePending()` for what changed (consumers throttle). */
+  /** Fires after every sample, exit or unwatch; call `takePending()` for what changed (consumers throttle). */
   onDidUpdate(listener: () => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };

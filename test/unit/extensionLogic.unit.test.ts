@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { ProcfsReader } from '../../src/core/procfsReader';
 import { classifyPython, topmostPythonDescendants } from '../../src/discovery/processClassifier';
 import { gaugeLevel, gaugeText, gaugeTooltip, pickProcess } from '../../src/model/gauge';
+import { MemoryModel } from '../../src/model/memoryModel';
 import { DEFAULT_SETTINGS, readSettings } from '../../src/model/settings';
 import { parseWebviewMessage, type ProcessView } from '../../src/shared/protocol';
 
@@ -168,6 +169,27 @@ describe('webview message validation', () => {
       { type: 'runCommand', command: 'kernelMemoryWatch.x;rm', key: 'k' },
     ]) {
       assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message)?.slice(0, 80));
+    }
+  });
+});
+
+describe('memory model', () => {
+  it('tells its views when a process stops being watched, so the gauge never shows a stale one', async () => {
+    const job = spawn('/usr/bin/python3', ['-c', 'import time\nprint("ready", flush=True)\ntime.sleep(30)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(job);
+    await new Promise((resolve) => job.stdout!.once('data', resolve));
+    const model = new MemoryModel();
+    try {
+      const view = await model.watch({ pid: job.pid!, label: 'job.py', source: 'manual' });
+      let updates = 0;
+      model.onDidUpdate(() => updates++);
+      model.unwatch(view.key);
+      assert.equal(updates, 1, 'one update for the unwatch');
+      assert.equal(model.processes().length, 0);
+      assert.equal(pickProcess(model.processes(), {}), undefined, 'nothing left for the gauge');
+      assert.deepEqual(model.takePending().points, {});
+    } finally {
+      model.dispose();
     }
   });
 });
