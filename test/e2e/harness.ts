@@ -240,3 +240,49 @@ export function packageDebugpyAdapter(outDir: string): string {
   if (packaged.status !== 0) throw new Error(`packaging the debugpy adapter fixture failed: ${packaged.stderr}${packaged.stdout}`);
   return out;
 }
+
+/** Every file under a folder whose name matches, depth first. */
+function filesUnder(folder: string, name: RegExp): string[] {
+  const found: string[] = [];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) found.push(...filesUnder(path, name));
+    else if (name.test(entry.name)) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * What a failed UI test could not show: the status-bar items, the extension's own log, and the
+ * processes under code-server (terminal shells, scripts, kernels). CI keeps only the test output,
+ * not screenshots, so this goes into the error message.
+ */
+export async function failureReport(server: CodeServer, page: Page | undefined): Promise<string> {
+  const lines: string[] = [];
+  if (page) {
+    const labels = await page
+      .locator('.statusbar-item')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('aria-label') ?? item.textContent ?? ''))
+      .catch((error: unknown) => [`(status bar unreadable: ${String(error)})`]);
+    lines.push(`status bar: ${labels.filter(Boolean).join(' | ')}`);
+  }
+  for (const log of filesUnder(join(server.userDataDir, 'logs'), /Kernel Memory Watch|exthost\.log$/)) {
+    const text = readFileSync(log, 'utf8').trim().split('\n');
+    lines.push(`--- ${log.slice(server.userDataDir.length)} (last 25 lines)`, ...text.slice(-25));
+  }
+  lines.push('--- processes under code-server');
+  for (const pid of descendants(server.process.pid!)) {
+    try {
+      lines.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return lines.join('\n');
+}

@@ -14,7 +14,9 @@ stdout: {"event": "ready"}
 """
 import json
 import os
+import queue
 import sys
+import time
 
 import zmq
 from jupyter_client import BlockingKernelClient
@@ -25,11 +27,41 @@ def emit(message):
     sys.stdout.flush()
 
 
+def wait_for_kernel(client, timeout):
+    """Asks for kernel_info until the kernel answers on shell and iopub is connected.
+
+    jupyter_client's wait_for_ready gives up as soon as one heartbeat misses its 1 s deadline,
+    which a kernel still importing on a cold, busy machine does: a fresh CI machine saw
+    "Kernel died before replying to kernel_info" from a kernel that was only slow. So there is
+    no heartbeat channel here, and the one deadline is the caller's.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        client.kernel_info()
+        try:
+            reply = client.get_shell_msg(timeout=1)
+        except queue.Empty:
+            continue
+        if reply["msg_type"] != "kernel_info_reply":
+            continue
+        # iopub subscribes asynchronously (zmq's slow joiner): ready once it carries a message
+        try:
+            client.get_iopub_msg(timeout=0.5)
+        except queue.Empty:
+            continue
+        while True:  # the rest of this handshake's status messages are not for any request
+            try:
+                client.get_iopub_msg(timeout=0.2)
+            except queue.Empty:
+                return
+    raise RuntimeError(f"the kernel did not answer kernel_info within {timeout} s")
+
+
 def main():
     client = BlockingKernelClient(connection_file=sys.argv[1])
     client.load_connection_file()
-    client.start_channels()
-    client.wait_for_ready(timeout=60)
+    client.start_channels(hb=False)
+    wait_for_kernel(client, timeout=120)
     emit({"event": "ready"})
 
     # msg_id -> {"id", "reply"}; an execution is done once its shell reply has come *and*

@@ -88,7 +88,15 @@ export class TestKernel implements BridgeKernel {
       resolveReady = resolve;
       rejectReady = reject;
     });
-    driver.once('exit', (code) => rejectReady(new Error(`kernel driver exited (${code})`)));
+    // Both processes' stderr is kept, so a kernel that would not start says why.
+    const stderrTail: string[] = [];
+    const keep = (who: string) => (data: Buffer) => {
+      stderrTail.push(...data.toString().split('\n').filter(Boolean).map((line) => `${who}: ${line}`));
+      stderrTail.splice(0, Math.max(0, stderrTail.length - 30));
+    };
+    kernel.stderr?.on('data', keep('kernel'));
+    driver.stderr?.on('data', keep('driver'));
+    driver.once('close', (code) => rejectReady(new Error(`kernel driver exited (${code}); kernel ${kernel.exitCode === null ? 'running' : `exited (${kernel.exitCode})`}\n${stderrTail.join('\n')}`)));
     const lines = createInterface({ input: driver.stdout! });
     lines.on('line', (line) => {
       const message = JSON.parse(line);
@@ -134,10 +142,10 @@ export class TestKernel implements BridgeKernel {
     );
     const kernel = spawn(PYTHON, ['-m', 'ipykernel_launcher', '-f', connectionFile], {
       cwd,
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
     });
-    const driver = spawn(PYTHON, [DRIVER, connectionFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const driver = spawn(PYTHON, [DRIVER, connectionFile], { stdio: ['pipe', 'pipe', 'pipe'] });
     const testKernel = new TestKernel(kernel, driver, dir);
     await testKernel.ready;
     return testKernel;
