@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcessInfo } from '../../core/processReader';
 import { ProcessNotFoundError } from '../../core/sampler';
+import { notebookOfKernel } from '../../discovery/notebookMapping';
 import { topmostPythonDescendants, type PythonProcess } from '../../discovery/processClassifier';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { Settings } from '../../model/settings';
@@ -124,18 +125,23 @@ export class ProcessDiscovery implements vscode.Disposable {
     }
   }
 
-  /** The notebook a kernel serves: the Jupyter extension starts kernels in the notebook's folder. */
+  /** The notebook a kernel serves (see notebookOfKernel); the Jupyter API, once allowed, has the last word. */
   private notebookOf(pid: number): vscode.NotebookDocument | undefined {
-    let cwd: string;
+    let cwd: string | undefined;
     try {
       cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
     } catch {
-      return undefined;
+      cwd = undefined;
     }
-    const notebooks = vscode.workspace.notebookDocuments.filter((notebook) => path.dirname(notebook.uri.fsPath) === cwd);
-    // Two notebooks in one folder cannot be told apart by folder: prefer the active one.
-    const active = vscode.window.activeNotebookEditor?.notebook;
-    return notebooks.find((notebook) => notebook === active) ?? (notebooks.length === 1 ? notebooks[0] : undefined);
+    const open = vscode.workspace.notebookDocuments
+      .filter((notebook) => notebook.uri.scheme === 'file')
+      .map((document) => {
+        const served = this.model.process(document.uri.toString());
+        return { document, fsPath: document.uri.fsPath, claimed: served !== undefined && !served.exited && served.pid !== pid };
+      });
+    const activeDocument = vscode.window.activeNotebookEditor?.notebook;
+    const found = notebookOfKernel(cwd, open, open.find((notebook) => notebook.document === activeDocument));
+    return found?.document;
   }
 
   private scriptUri(script: string, pid: number): string | undefined {
