@@ -154,6 +154,31 @@ interface LevelEvaluation {
 }
 
 /**
+ * An evaluation record a scale owns and rewrites at each of its evaluations: a climbing scale is
+ * evaluated every bucket, and a fresh object each time made the garbage collector a fifth of
+ * the detector's time on a sawtooth. A record lives until its scale's next evaluation, which
+ * also replaces `last`, so nothing reads one after it is rewritten.
+ */
+class EvaluationRecord implements LevelEvaluation {
+  growingHold = false;
+  growingRaise = false;
+  baseline = NaN;
+  rise = 0;
+  slope = 0;
+  windowStart = NaN;
+
+  set(growingHold: boolean, growingRaise: boolean, baseline: number, rise: number, slope: number, windowStart: number): this {
+    this.growingHold = growingHold;
+    this.growingRaise = growingRaise;
+    this.baseline = baseline;
+    this.rise = rise;
+    this.slope = slope;
+    this.windowStart = windowStart;
+    return this;
+  }
+}
+
+/**
  * The extreme of a sliding window of values in O(1) amortised per value: a monotonic queue of
  * (number, value), `direction` 1 for the maximum and -1 for the minimum.
  */
@@ -240,6 +265,10 @@ export class TimeScale {
   raiseStreak = 0;
   clearStreak = 0;
   last: LevelEvaluation | undefined;
+  /** The records evaluateScale writes: the whole window's, the current climb's, and their combination. */
+  readonly wholeRecord = new EvaluationRecord();
+  readonly segmentRecord = new EvaluationRecord();
+  readonly combinedRecord = new EvaluationRecord();
 
   constructor(readonly level: number) {
     this.width = BASE_BUCKET_SEC * 2 ** level;
@@ -597,22 +626,22 @@ export class GrowthDetector {
     // gate keeps the costly part below off almost every bucket of a healthy process.
     const needed = scale.alarmed ? Z_HOLD : Z_RAISE;
     if (z < needed && segmentZ < Z_RAISE && this.teethTrend(windowStart, scale.windowTeeth).z < needed) return NO_GROWTH;
-    const whole = this.growthEvidence(scale, 0, z, now, !scale.alarmed);
+    const whole = this.growthEvidence(scale, 0, z, now, !scale.alarmed, scale.wholeRecord);
     if (!segmented || (scale.alarmed && whole.growingHold)) return whole;
-    const segment = this.growthEvidence(scale, segmentOffset, segmentZ, now, true);
+    const segment = this.growthEvidence(scale, segmentOffset, segmentZ, now, true, scale.segmentRecord);
     // Raising looks only past the last fall, where a ratchet climbs again from its reset floor;
     // holding looks at the whole window, so an alarm stays up through a full collection. A climb
     // past the fall holds only if it would raise: a healthy sawtooth's every tooth is a fresh
     // climb, and only the level troughs (withinRecentTeeth) tell it apart.
     const figures = segment.growingRaise || !whole.growingHold ? segment : whole;
-    return {
-      growingHold: whole.growingHold || segment.growingRaise,
-      growingRaise: segment.growingRaise,
-      baseline: figures.baseline,
-      rise: figures.rise,
-      slope: figures.slope,
-      windowStart: figures.windowStart,
-    };
+    return scale.combinedRecord.set(
+      whole.growingHold || segment.growingRaise,
+      segment.growingRaise,
+      figures.baseline,
+      figures.rise,
+      figures.slope,
+      figures.windowStart,
+    );
   }
 
   /**
@@ -620,7 +649,7 @@ export class GrowthDetector {
    * `floorZ` the Mann–Kendall Z of those floors. With `raising` false only whether growth
    * holds is worked out; the raise conditions are checked cheapest first.
    */
-  private growthEvidence(scale: TimeScale, from: number, floorZ: number, now: number, raising: boolean): LevelEvaluation {
+  private growthEvidence(scale: TimeScale, from: number, floorZ: number, now: number, raising: boolean, into: EvaluationRecord): LevelEvaluation {
     const n = scale.count;
     const floors = scale.mins; // the window is the contiguous run [head, head + n)
     const mids = scale.mids;
@@ -672,7 +701,7 @@ export class GrowthDetector {
     const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
     const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
     if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
-      return { growingHold, growingRaise: false, baseline, rise, slope, windowStart };
+      return into.set(growingHold, false, baseline, rise, slope, windowStart);
     }
     // Rise time from 25 % to 75 % of the floor's extent.
     const low = baseline + 0.25 * (maxFloor - baseline);
@@ -691,7 +720,7 @@ export class GrowthDetector {
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       !this.withinRecentTeeth(now, minRise) &&
       (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
-    return { growingHold, growingRaise, baseline, rise, slope, windowStart };
+    return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
   }
 
   /**
