@@ -3,7 +3,6 @@
 
 import {
   Chart,
-  Decimation,
   Filler,
   Legend,
   LineController,
@@ -15,19 +14,16 @@ import {
 } from 'chart.js';
 import type { ChartMarker, ChartPoint, Finding, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../shared/protocol';
 import { formatBytes } from '../core/format';
+import { SeriesBuffer, type XY } from './seriesBuffer';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Decimation, Tooltip, Legend, Filler);
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 const vscode = acquireVsCodeApi();
 
-interface XY {
-  x: number;
-  y: number;
-}
 
-// Our own buffers: chart.js's decimation replaces dataset.data with a thinned copy.
-const series = new Map<string, XY[]>();
+// Our own buffers, thinned per redraw to the chart's width (see SeriesBuffer.thinned).
+const series = new Map<string, SeriesBuffer>();
 let processes: ProcessView[] = [];
 let markers: ChartMarker[] = [];
 let findings: Finding[] = [];
@@ -57,6 +53,26 @@ function palette(): string[] {
   ];
 }
 
+// One formatter for every tick label: toLocaleTimeString builds a new one per call (≈60 µs
+// here), and chart.js formats each tick several times per update.
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/**
+ * Datasets by role (`line:`, `limit:`, `trend:` + process key, and `events`), kept across
+ * redraws and updated in place: chart.js keeps its resolved options per dataset object, and
+ * fresh objects at every update made it resolve them all again.
+ */
+const datasetsById = new Map<string, ChartDataset<'line', XY[]>>();
+
+function reuse(id: string, fresh: ChartDataset<'line', XY[]>): ChartDataset<'line', XY[]> {
+  const existing = datasetsById.get(id);
+  if (!existing) {
+    datasetsById.set(id, fresh);
+    return fresh;
+  }
+  return Object.assign(existing, fresh);
+}
+
 const chart = new Chart(canvas, {
   type: 'line',
   data: { datasets: [] },
@@ -67,15 +83,14 @@ const chart = new Chart(canvas, {
     maintainAspectRatio: false,
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     scales: {
-      x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (value) => new Date(Number(value)).toLocaleTimeString() } },
+      x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (value) => timeFormat.format(Number(value)) } },
       y: { type: 'linear', beginAtZero: true, ticks: { callback: (value) => formatBytes(Number(value)) } },
     },
     plugins: {
-      decimation: { enabled: true, algorithm: 'min-max' },
       legend: { labels: { boxWidth: 12 } },
       tooltip: {
         callbacks: {
-          title: (items) => (items.length ? new Date(items[0].parsed.x ?? 0).toLocaleTimeString() : ''),
+          title: (items) => (items.length ? timeFormat.format(items[0].parsed.x ?? 0) : ''),
           label: (item) => `${item.dataset.label}: ${formatBytes(item.parsed.y ?? 0)}`,
         },
       },
@@ -97,53 +112,50 @@ function applyTheme(): void {
 
 function appendPoints(key: string, points: readonly ChartPoint[]): void {
   let buffer = series.get(key);
-  if (!buffer) series.set(key, (buffer = []));
+  if (!buffer) series.set(key, (buffer = new SeriesBuffer()));
   for (const point of points) {
-    if (point.min === point.max) buffer.push({ x: point.t, y: point.max });
-    else buffer.push({ x: point.t, y: point.min }, { x: point.t + 1, y: point.max });
+    buffer.push(point.t, point.min);
+    // a downsampled bucket keeps its trough and its peak
+    if (point.max !== point.min) buffer.push(point.t + 1, point.max);
   }
 }
 
-function visible(points: XY[]): XY[] {
-  if (windowSec === null || points.length === 0) return points;
-  const from = Date.now() - windowSec * 1000;
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid].x < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return points.slice(lo);
+/** Index of the first point the window shows. */
+function firstVisible(buffer: SeriesBuffer): number {
+  return windowSec === null ? 0 : buffer.indexFrom(Date.now() - windowSec * 1000);
 }
 
 function redraw(): void {
   const colors = palette();
   const datasets: ChartDataset<'line', XY[]>[] = [];
   let drawnPoints = 0;
+  // two points per pixel column at most: more cannot show, and chart.js's cost is per point
+  const buckets = Math.max(100, Math.round(canvas.clientWidth || 400));
   processes.forEach((process, index) => {
     const color = colors[index % colors.length];
-    const data = visible(series.get(process.key) ?? []);
-    drawnPoints += data.length;
-    datasets.push({ type: 'line', label: `${process.label}${process.exited ? ' (exited)' : ''}`, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 });
+    const buffer = series.get(process.key) ?? new SeriesBuffer();
+    const from = firstVisible(buffer);
+    const to = buffer.length;
+    const data = buffer.thinned(from, to, buckets);
+    drawnPoints += to - from;
+    datasets.push(reuse(`line:${process.key}`, { type: 'line', label: `${process.label}${process.exited ? ' (exited)' : ''}`, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 }));
     if (data.length === 0) return;
     const first = data[0].x;
     const last = data[data.length - 1].x;
     if (process.limitBytes && process.rssBytes > 0.25 * process.limitBytes) {
-      datasets.push({ type: 'line', label: `${process.label} limit`, data: [{ x: first, y: process.limitBytes }, { x: last, y: process.limitBytes }], borderColor: colors[5], borderDash: [6, 4], borderWidth: 1, pointRadius: 0 });
+      datasets.push(reuse(`limit:${process.key}`, { type: 'line', label: `${process.label} limit`, data: [{ x: first, y: process.limitBytes }, { x: last, y: process.limitBytes }], borderColor: colors[5], borderDash: [6, 4], borderWidth: 1, pointRadius: 0 }));
     }
     if (process.alarm && process.troughSlopeBytesPerSec > 0) {
       // the trough trend over what is shown, anchored at the lowest recent point
-      const tail = data.slice(-Math.max(2, Math.floor(data.length / 4)));
-      const floor = Math.min(...tail.map((p) => p.y));
+      const floor = buffer.minOf(to - Math.max(2, Math.floor((to - from) / 4)), to);
       const span = (last - first) / 1000;
-      datasets.push({ type: 'line', label: `${process.label} trough trend`, data: [{ x: first, y: Math.max(0, floor - process.troughSlopeBytesPerSec * span) }, { x: last, y: floor }], borderColor: color, borderDash: [2, 3], borderWidth: 1, pointRadius: 0 });
+      datasets.push(reuse(`trend:${process.key}`, { type: 'line', label: `${process.label} trough trend`, data: [{ x: first, y: Math.max(0, floor - process.troughSlopeBytesPerSec * span) }, { x: last, y: floor }], borderColor: color, borderDash: [2, 3], borderWidth: 1, pointRadius: 0 }));
     }
   });
   const from = windowSec === null ? -Infinity : Date.now() - windowSec * 1000;
   const shown = markers.filter((marker) => marker.t >= from && series.has(marker.key));
   if (shown.length > 0) {
-    datasets.push({
+    datasets.push(reuse('events', {
       type: 'line',
       showLine: false,
       label: 'events',
@@ -152,8 +164,11 @@ function redraw(): void {
       pointRadius: 5,
       borderColor: colors[5],
       backgroundColor: colors[5],
-    });
+    }));
   }
+  // forget the datasets of processes that left
+  const used = new Set(datasets);
+  for (const [id, dataset] of datasetsById) if (!used.has(dataset)) datasetsById.delete(id);
   chart.data.datasets = datasets;
   chart.update('none');
   empty.hidden = processes.length > 0;
@@ -164,15 +179,7 @@ function redraw(): void {
 }
 
 function nearestY(marker: ChartMarker): number {
-  const points = series.get(marker.key) ?? [];
-  let best = points[points.length - 1]?.y ?? 0;
-  for (let i = points.length - 1; i >= 0; i--) {
-    if (points[i].x <= marker.t) {
-      best = points[i].y;
-      break;
-    }
-  }
-  return best;
+  return series.get(marker.key)?.valueAt(marker.t) ?? 0;
 }
 
 function renderProcesses(): void {
