@@ -42,6 +42,9 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
+/** The line colours of the current theme: read in applyTheme, not per redraw (getComputedStyle forces a style pass). */
+let colors: string[] = [];
+
 function palette(): string[] {
   return [
     cssVar('--vscode-charts-blue', '#3794ff'),
@@ -99,6 +102,7 @@ const chart = new Chart(canvas, {
 });
 
 function applyTheme(): void {
+  colors = palette();
   const foreground = cssVar('--vscode-foreground', '#cccccc');
   const grid = cssVar('--vscode-panel-border', 'rgba(128,128,128,0.3)');
   Chart.defaults.color = foreground;
@@ -126,7 +130,6 @@ function firstVisible(buffer: SeriesBuffer): number {
 }
 
 function redraw(): void {
-  const colors = palette();
   const datasets: ChartDataset<'line', XY[]>[] = [];
   let drawnPoints = 0;
   // two points per pixel column at most: more cannot show, and chart.js's cost is per point
@@ -182,38 +185,68 @@ function nearestY(marker: ChartMarker): number {
   return series.get(marker.key)?.valueAt(marker.t) ?? 0;
 }
 
+/**
+ * The process picker, updated in place while the same processes are listed: rebuilding it at
+ * every sample would close it under the user's pointer and drop keyboard focus.
+ */
 function renderProcesses(): void {
+  const texts = processes.map((process) => `${process.label} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`);
+  const options = processSelect.options;
+  const sameKeys = options.length === processes.length && processes.every((process, i) => options[i].value === process.key);
+  if (sameKeys) {
+    texts.forEach((text, i) => {
+      if (options[i].textContent !== text) options[i].textContent = text;
+    });
+    return;
+  }
   const selected = processSelect.value;
   processSelect.replaceChildren(
-    ...processes.map((process) => {
+    ...processes.map((process, i) => {
       const option = document.createElement('option');
       option.value = process.key;
-      option.textContent = `${process.label} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
+      option.textContent = texts[i];
       return option;
     }),
   );
   if (processes.some((p) => p.key === selected)) processSelect.value = selected;
 }
 
+/**
+ * The findings list, keyed by process: while the same processes have findings with the same
+ * actions, only their texts change (a forecast moves at every sample), so a focused button
+ * keeps its focus and a screen reader is not sent back to the top.
+ */
+let renderedFindings = '';
+const findingItems = new Map<string, { title: HTMLElement; detail: HTMLElement }>();
+
 function renderFindings(): void {
-  const list = $('findings');
-  list.replaceChildren(
-    ...findings.map((finding) => {
-      const item = document.createElement('li');
-      const title = document.createElement('strong');
-      title.textContent = finding.title;
-      const detail = document.createElement('p');
-      detail.textContent = finding.detail + (finding.forecast ? ` — ${finding.forecast}` : '');
-      item.append(title, detail);
-      for (const action of finding.actions) {
-        const button = document.createElement('button');
-        button.textContent = action.title;
-        button.addEventListener('click', () => vscode.postMessage({ type: 'runCommand', command: action.command, key: finding.key }));
-        item.append(button);
-      }
-      return item;
-    }),
-  );
+  const shape = JSON.stringify(findings.map((finding) => [finding.key, finding.actions]));
+  if (shape !== renderedFindings) {
+    renderedFindings = shape;
+    findingItems.clear();
+    $('findings').replaceChildren(
+      ...findings.map((finding) => {
+        const item = document.createElement('li');
+        const title = document.createElement('strong');
+        const detail = document.createElement('p');
+        item.append(title, detail);
+        for (const action of finding.actions) {
+          const button = document.createElement('button');
+          button.textContent = action.title;
+          button.addEventListener('click', () => vscode.postMessage({ type: 'runCommand', command: action.command, key: finding.key }));
+          item.append(button);
+        }
+        findingItems.set(finding.key, { title, detail });
+        return item;
+      }),
+    );
+  }
+  for (const finding of findings) {
+    const item = findingItems.get(finding.key)!;
+    const detail = finding.detail + (finding.forecast ? ` — ${finding.forecast}` : '');
+    if (item.title.textContent !== finding.title) item.title.textContent = finding.title;
+    if (item.detail.textContent !== detail) item.detail.textContent = detail;
+  }
   $('findings-section').hidden = findings.length === 0;
 }
 

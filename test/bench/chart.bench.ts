@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       window.postMessage({ type: 'snapshot', processes: [process], series: { k: points }, markers: [], findings: [], paused: false, windowSec: null }, '*');
       await new Promise((r) => setTimeout(r, 500));
       const times: number[] = [];
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 200; i++) {
         const t = Date.now() + i * 250;
         const started = performance.now();
         // the message handler redraws synchronously
