@@ -53,7 +53,7 @@ describe('extension in a real VS Code (extension host tests)', () => {
         });
       }
     } finally {
-      server.stop();
+      await server.stop();
       rmSync(workspace, { recursive: true, force: true });
       rmSync(fixtures, { recursive: true, force: true });
     }

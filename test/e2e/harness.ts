@@ -1,78 +1,18 @@
-// End-to-end harness: a real VS Code (code-server 1.100.3 from npm, installed into .e2e/ by
-// scripts/setup-e2e.sh) driven by playwright-core and Debian's chromium, all on loopback.
+// The UI and extension-host tests' view of the end-to-end library (codeServer.ts): a
+// code-server with the packaged .vsix (and test fixture extensions) installed, the workbench in
+// chromium, the in-host bundle run with this checkout as the extension in development.
 // See ../shared/guide/e2e.md for why each flag is there.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { freePort } from '../support/wait';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import * as e2e from './codeServer';
+import { ROOT, descendants } from './codeServer';
 
-export const ROOT = resolve(__dirname, '../..');
-const E2E = join(ROOT, '.e2e');
-const ENTRY = join(E2E, 'node_modules/code-server/out/node/entry.js');
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Why the E2E tests cannot run here, or undefined when they can. */
-export function e2eUnavailable(): string | undefined {
-  if (!existsSync(ENTRY)) return 'code-server is not installed: run bash scripts/setup-e2e.sh';
-  if (!existsSync(CHROMIUM)) return 'Debian chromium is not installed: run bash scripts/setup-e2e.sh';
-  return undefined;
-}
-
-
-/** Every descendant of a PID, from /proc (children first, so they can be stopped before parents). */
-export function descendants(pid: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = byParent.get(ppid) ?? [];
-      list.push(Number(name));
-      byParent.set(ppid, list);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    for (const child of byParent.get(parent) ?? []) {
-      walk(child);
-      found.push(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-function killTree(pid: number): void {
-  for (const child of descendants(pid)) {
-    try {
-      process.kill(child, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-export interface CodeServer {
-  readonly url: string;
-  readonly port: number;
-  readonly userDataDir: string;
-  readonly extensionsDir: string;
-  readonly process: ChildProcess;
-  /** Lines code-server printed (for failure messages). */
-  readonly log: string[];
-  stop(): void;
-}
+export { ROOT, descendants, e2eUnavailable, type Workbench } from './codeServer';
+export type CodeServer = e2e.CodeServer;
 
 export interface CodeServerOptions {
   readonly workspace: string;
@@ -83,97 +23,34 @@ export interface CodeServerOptions {
   readonly extraVsix?: readonly string[];
 }
 
+/**
+ * A code-server with these extensions installed, in fresh folders that stop() removes along
+ * with every process of the server (extension host, terminals, kernels).
+ */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const base = mkdtempSync(join(tmpdir(), 'kmw-cs-'));
-  const userDataDir = join(base, 'user-data');
-  const extensionsDir = join(base, 'extensions');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({
-      'security.workspace.trust.enabled': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      ...options.settings,
-    }),
-  );
-  const config = join(base, 'config.yaml');
-  writeFileSync(config, 'auth: none\ncert: false\n');
-  const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  for (const vsix of [options.vsix, ...(options.extraVsix ?? [])]) {
-    if (!vsix) continue;
-    const installed = spawnSync(process.execPath, [ENTRY, ...common, '--install-extension', vsix], { encoding: 'utf8' });
-    if (installed.status !== 0) throw new Error(`installing ${vsix} failed: ${installed.stderr}${installed.stdout}`);
+  const dirs = { extensionsDir: join(base, 'extensions'), userDataDir: join(base, 'user-data') };
+  try {
+    for (const vsix of [options.vsix, ...(options.extraVsix ?? [])]) if (vsix) await e2e.installVsix(vsix, dirs);
+    const server = await e2e.startCodeServer({ workspace: options.workspace, settings: options.settings, env: options.env, ...dirs });
+    return {
+      ...server,
+      stop: async () => {
+        try {
+          return await server.stop();
+        } finally {
+          rmSync(base, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    rmSync(base, { recursive: true, force: true });
+    throw error;
   }
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [ENTRY, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', options.workspace],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const log: string[] = [];
-  child.stdout!.on('data', (data: Buffer) => log.push(data.toString()));
-  child.stderr!.on('data', (data: Buffer) => log.push(data.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`code-server did not start:\n${log.join('')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    port,
-    userDataDir,
-    extensionsDir,
-    process: child,
-    log,
-    stop: () => {
-      killTree(child.pid!);
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
 }
 
-export interface Workbench {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  close(): Promise<void>;
-}
-
-export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
-  const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'kmw-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
-  const browser = await openBrowser();
-  await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-  await browser.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  return browser;
+export function openWorkbench(server: CodeServer, folder: string): Promise<e2e.Workbench> {
+  return e2e.openWorkbench(server.url, folder);
 }
 
 export interface InHostResult {
@@ -188,7 +65,7 @@ export interface InHostResult {
  * this checkout) and returns each test's result, which the runner writes to a JSON file.
  */
 export async function runInHostTests(server: CodeServer, workspace: string, resultsFile: string, timeoutMs = 180_000): Promise<InHostResult[]> {
-  const browser = await openBrowser();
+  const browser = await e2e.openBrowser();
   try {
     const exitCode = new Promise<number>((resolveExit) => {
       void browser.page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
@@ -199,10 +76,10 @@ export async function runInHostTests(server: CodeServer, workspace: string, resu
     ]);
     await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
     const timeout = new Promise<number>((_, reject) =>
-      setTimeout(() => reject(new Error(`in-host tests did not finish in ${timeoutMs / 1000} s:\n${server.log.join('').slice(-3000)}`)), timeoutMs),
+      setTimeout(() => reject(new Error(`in-host tests did not finish in ${timeoutMs / 1000} s:\n${server.log().slice(-3000)}`)), timeoutMs),
     );
     await Promise.race([exitCode, timeout]);
-    if (!existsSync(resultsFile)) throw new Error(`no results written:\n${server.log.join('').slice(-3000)}`);
+    if (!existsSync(resultsFile)) throw new Error(`no results written:\n${server.log().slice(-3000)}`);
     return JSON.parse(readFileSync(resultsFile, 'utf8')) as InHostResult[];
   } finally {
     await browser.close();
@@ -210,19 +87,8 @@ export async function runInHostTests(server: CodeServer, workspace: string, resu
 }
 
 /** The frame of our webview that holds `selector` (webviews sit two iframes deep). */
-export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$(selector)) return frame;
-      } catch {
-        // frame detached while we looked
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`no webview frame with ${selector}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+export function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  return e2e.frameWith(page, selector, timeoutMs);
 }
 
 /**
@@ -277,7 +143,7 @@ export async function failureReport(server: CodeServer, page: Page | undefined):
     lines.push(`--- ${log.slice(server.userDataDir.length)} (last 25 lines)`, ...text.slice(-25));
   }
   lines.push('--- processes under code-server');
-  for (const pid of descendants(server.process.pid!)) {
+  for (const pid of descendants(server.pid)) {
     try {
       lines.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
     } catch {

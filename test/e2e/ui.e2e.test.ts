@@ -148,7 +148,7 @@ describe('extension UI in a real VS Code', () => {
       throw new Error(`${(error as Error).message}\n${await failureReport(server, page)}`, { cause: error });
     } finally {
       await workbench.close();
-      server.stop();
+      await server.stop();
       rmSync(workspace, { recursive: true, force: true });
     }
   });
@@ -199,7 +199,7 @@ describe('extension UI in a real VS Code', () => {
       throw new Error(`${(error as Error).message}\n${await failureReport(server, page)}`, { cause: error });
     } finally {
       await workbench.close();
-      server.stop();
+      await server.stop();
       rmSync(workspace, { recursive: true, force: true });
     }
   });
@@ -241,7 +241,7 @@ describe('extension UI in a real VS Code', () => {
     } finally {
       job.kill('SIGKILL');
       await workbench.close();
-      server.stop();
+      await server.stop();
       rmSync(workspace, { recursive: true, force: true });
     }
   });
