@@ -16,10 +16,12 @@ export interface OpenNotebook {
  * 1. the unclaimed notebooks in that folder (the Jupyter extension's default
  *    `jupyter.notebookFileRoot` is the notebook's folder): the only one, else the active one;
  * 2. else, when the folder says nothing (the user set another file root), the only unclaimed
- *    open notebook: the kernel belongs to this window, so it serves one of its notebooks.
+ *    open notebook: the kernel belongs to this window, so it serves one of its notebooks;
+ *    unless `otherKernelHosts` (interactive windows, untitled notebooks: they have kernels but
+ *    no folder to match) say it may serve something else.
  * Undefined when it cannot be told: the kernel gets its own series, named after the kernel.
  */
-export function notebookOfKernel<T extends OpenNotebook>(kernelCwd: string | undefined, notebooks: readonly T[], active?: T): T | undefined {
+export function notebookOfKernel<T extends OpenNotebook>(kernelCwd: string | undefined, notebooks: readonly T[], active?: T, otherKernelHosts = 0): T | undefined {
   const free = notebooks.filter((notebook) => !notebook.claimed);
   if (kernelCwd !== undefined) {
     const folder = path.resolve(kernelCwd);
@@ -28,5 +30,5 @@ export function notebookOfKernel<T extends OpenNotebook>(kernelCwd: string | und
     // Two notebooks in one folder cannot be told apart by folder: the active one has just run.
     if (inFolder.length > 1) return inFolder.find((notebook) => notebook === active);
   }
-  return free.length === 1 ? free[0] : undefined;
+  return free.length === 1 && otherKernelHosts === 0 ? free[0] : undefined;
 }

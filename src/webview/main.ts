@@ -124,6 +124,9 @@ function appendPoints(key: string, points: readonly ChartPoint[]): void {
   }
 }
 
+/** The buffer of a process whose points have not come yet (never written to). */
+const NO_POINTS = new SeriesBuffer();
+
 /** Index of the first point the window shows. */
 function firstVisible(buffer: SeriesBuffer): number {
   return windowSec === null ? 0 : buffer.indexFrom(Date.now() - windowSec * 1000);
@@ -136,7 +139,7 @@ function redraw(): void {
   const buckets = Math.max(100, Math.round(canvas.clientWidth || 400));
   processes.forEach((process, index) => {
     const color = colors[index % colors.length];
-    const buffer = series.get(process.key) ?? new SeriesBuffer();
+    const buffer = series.get(process.key) ?? NO_POINTS;
     const from = firstVisible(buffer);
     const to = buffer.length;
     const data = buffer.thinned(from, to, buckets);

@@ -97,6 +97,8 @@ describe('kernel to notebook mapping (without the Jupyter extension)', () => {
     assert.equal(notebookOfKernel('/work', [notebook('/work/project/analysis.ipynb', true)]), undefined);
     assert.equal(notebookOfKernel('/work', [notebook('/x/a.ipynb'), notebook('/y/b.ipynb')]), undefined);
     assert.equal(notebookOfKernel('/work', []), undefined);
+    assert.equal(notebookOfKernel('/work', [only], undefined, 1), undefined, 'an interactive window may own the kernel');
+    assert.equal(notebookOfKernel('/work/project', [only], undefined, 1), only, 'the folder still decides');
   });
 });
 

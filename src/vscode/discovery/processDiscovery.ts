@@ -133,14 +133,17 @@ export class ProcessDiscovery implements vscode.Disposable {
     } catch {
       cwd = undefined;
     }
-    const open = vscode.workspace.notebookDocuments
+    const documents = vscode.workspace.notebookDocuments;
+    const open = documents
       .filter((notebook) => notebook.uri.scheme === 'file')
       .map((document) => {
         const served = this.model.process(document.uri.toString());
         return { document, fsPath: document.uri.fsPath, claimed: served !== undefined && !served.exited && served.pid !== pid };
       });
     const activeDocument = vscode.window.activeNotebookEditor?.notebook;
-    const found = notebookOfKernel(cwd, open, open.find((notebook) => notebook.document === activeDocument));
+    // interactive windows and untitled notebooks have kernels too, but no folder to match
+    const otherKernelHosts = documents.length - open.length;
+    const found = notebookOfKernel(cwd, open, open.find((notebook) => notebook.document === activeDocument), otherKernelHosts);
     return found?.document;
   }
 
