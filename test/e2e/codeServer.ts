@@ -467,6 +467,8 @@ export interface ExtensionTestsRun {
   readonly results: readonly InHostResult[];
   /** Why the in-host run failed as a whole (e.g. no test matched `grep`). */
   readonly error?: string;
+  /** Figures the in-host tests measured (`name: value unit`). */
+  readonly figures: readonly string[];
   /** code-server's output and the page's console (the extension host's console.log lands there). */
   readonly log: string;
   /** Every process teardown stopped (code-server, the extension host and their descendants). */
@@ -533,5 +535,5 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
   rmSync(scratch, { recursive: true, force: true });
   if (failure) throw new Error(`${failure.message}\n${logs()}`);
   if (!report) throw new Error(`the in-host run ended with exit code ${exitCode} and wrote no results (did ${options.extensionTestsPath} load?)\n${logs()}`);
-  return { exitCode, vscodeVersion: report.vscodeVersion, results: report.results, error: report.error, log: logs(), stoppedPids };
+  return { exitCode, vscodeVersion: report.vscodeVersion, results: report.results, error: report.error, figures: report.figures ?? [], log: logs(), stoppedPids };
 }

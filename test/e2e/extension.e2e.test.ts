@@ -1,13 +1,14 @@
 // The extension inside a real VS Code (code-server 1.100.3): in-host tests with the real
-// `vscode` API. Skips (with the reason) only when scripts/setup-e2e.sh has not been run;
-// .ci/run always runs it.
+// `vscode` API, run from the bundle scripts/build.mjs makes of test/e2e/inHost (the smoke
+// cases are the smoke test's). Skips (with the reason) only when scripts/setup-e2e.sh has not
+// been run; .ci/run always runs it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildSync } from 'esbuild';
-import { ROOT, e2eUnavailable, packageDebugpyAdapter, runInHostTests, startCodeServer } from './harness';
+import { IN_HOST_BUNDLE, ROOT, e2eUnavailable, installVsix, runExtensionTests } from './codeServer';
+import { packageDebugpyAdapter } from './harness';
 
 export const NOTEBOOK = JSON.stringify({
   cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['import numpy as np\n', 'x = np.ones(1000)'] }],
@@ -20,42 +21,36 @@ describe('extension in a real VS Code (extension host tests)', () => {
   it('runs the in-host tests', { timeout: 300_000 }, async (t) => {
     const unavailable = e2eUnavailable();
     if (unavailable) return t.skip(unavailable);
-    buildSync({
-      entryPoints: [join(ROOT, 'test/e2e/inHost/index.ts')],
-      outfile: join(ROOT, 'out/e2e/inHost.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      logLevel: 'error',
-    });
-    const workspace = mkdtempSync(join(tmpdir(), 'kmw-ws-'));
-    writeFileSync(join(workspace, 'analysis.ipynb'), NOTEBOOK);
-    writeFileSync(
-      join(workspace, 'ledger.ipynb'),
-      JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['kept = bytearray(300 * 1024 * 1024)\n', 'kept[::4096] = b"x" * len(kept[::4096])'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
-    );
-    const resultsFile = join(workspace, '.results.json');
-    const fixtures = mkdtempSync(join(tmpdir(), 'kmw-fixtures-'));
-    const server = await startCodeServer({
-      workspace,
-      extraVsix: [packageDebugpyAdapter(fixtures)],
-      env: { KMW_E2E_RESULTS: resultsFile, KMW_REPO_ROOT: ROOT },
-    });
+    assert.ok(existsSync(IN_HOST_BUNDLE), `${IN_HOST_BUNDLE} is built by npm run build (npm test builds first)`);
+    const scratch = mkdtempSync(join(tmpdir(), 'kmw-ext-'));
+    const workspace = join(scratch, 'workspace');
+    const dirs = { extensionsDir: join(scratch, 'extensions'), userDataDir: join(scratch, 'user-data') };
     try {
-      const results = await runInHostTests(server, workspace, resultsFile);
-      assert.ok(results.length > 0, 'no in-host test ran');
-      if (existsSync(`${resultsFile}.figures`)) console.log(readFileSync(`${resultsFile}.figures`, 'utf8'));
-      for (const result of results) {
+      mkdirSync(workspace);
+      writeFileSync(join(workspace, 'analysis.ipynb'), NOTEBOOK);
+      writeFileSync(
+        join(workspace, 'ledger.ipynb'),
+        JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['kept = bytearray(300 * 1024 * 1024)\n', 'kept[::4096] = b"x" * len(kept[::4096])'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+      );
+      // Debug sessions are real debugpy sessions, through a fixture extension (see harness.ts).
+      await installVsix(packageDebugpyAdapter(scratch), dirs);
+      const run = await runExtensionTests({
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: IN_HOST_BUNDLE,
+        workspace,
+        grep: '^(?!smoke: )',
+        timeoutMs: 240_000,
+        ...dirs,
+      });
+      assert.ok(run.results.length > 0, run.error ?? 'no in-host test ran');
+      if (run.figures.length > 0) console.log(run.figures.join('\n'));
+      for (const result of run.results) {
         await t.test(result.name, () => {
           assert.ok(result.ok, result.error);
         });
       }
     } finally {
-      await server.stop();
-      rmSync(workspace, { recursive: true, force: true });
-      rmSync(fixtures, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,10 @@
-// The UI and extension-host tests' view of the end-to-end library (codeServer.ts): a
-// code-server with the packaged .vsix (and test fixture extensions) installed, the workbench in
-// chromium, the in-host bundle run with this checkout as the extension in development.
+// The UI tests' view of the end-to-end library (codeServer.ts): a code-server with the packaged
+// .vsix (and test fixture extensions) installed, the workbench in chromium, our webview's frame,
+// and what a failed test could not show.
 // See ../shared/guide/e2e.md for why each flag is there.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -51,39 +51,6 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
 export function openWorkbench(server: CodeServer, folder: string): Promise<e2e.Workbench> {
   return e2e.openWorkbench(server.url, folder);
-}
-
-export interface InHostResult {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly error?: string;
-  readonly ms: number;
-}
-
-/**
- * Runs the in-host test bundle inside the real extension host (extensionDevelopmentPath =
- * this checkout) and returns each test's result, which the runner writes to a JSON file.
- */
-export async function runInHostTests(server: CodeServer, workspace: string, resultsFile: string, timeoutMs = 180_000): Promise<InHostResult[]> {
-  const browser = await e2e.openBrowser();
-  try {
-    const exitCode = new Promise<number>((resolveExit) => {
-      void browser.page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    });
-    const payload = JSON.stringify([
-      ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`],
-      ['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${join(ROOT, 'out/e2e/inHost.js')}`],
-    ]);
-    await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
-    const timeout = new Promise<number>((_, reject) =>
-      setTimeout(() => reject(new Error(`in-host tests did not finish in ${timeoutMs / 1000} s:\n${server.log().slice(-3000)}`)), timeoutMs),
-    );
-    await Promise.race([exitCode, timeout]);
-    if (!existsSync(resultsFile)) throw new Error(`no results written:\n${server.log().slice(-3000)}`);
-    return JSON.parse(readFileSync(resultsFile, 'utf8')) as InHostResult[];
-  } finally {
-    await browser.close();
-  }
 }
 
 /** The frame of our webview that holds `selector` (webviews sit two iframes deep). */

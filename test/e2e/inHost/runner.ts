@@ -10,7 +10,7 @@
 //   KMW_E2E_TEST_TIMEOUT_MS  per test, default 120000
 import { renameSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { tests } from './registry';
+import { figures, tests } from './registry';
 
 export interface InHostResult {
   readonly name: string;
@@ -29,6 +29,8 @@ export interface InHostReport {
   readonly results: InHostResult[];
   /** Why the run failed as a whole (no test selected). */
   error?: string;
+  /** Figures the tests measured (`name: value unit`), for the outer test to print. */
+  figures?: readonly string[];
 }
 
 function writeReport(report: InHostReport): void {
@@ -74,6 +76,7 @@ export async function run(): Promise<void> {
   }
   report.running = undefined;
   report.done = true;
+  report.figures = figures;
   writeReport(report);
   const failed = report.results.filter((r) => !r.ok);
   if (failed.length > 0) throw new Error(`${failed.length} of ${report.results.length} in-host tests failed: ${failed.map((r) => r.name).join(' | ')}`);
