@@ -672,8 +672,10 @@ export class GrowthDetector {
     }
     if (z < Z_HOLD) return NO_GROWTH;
     const minRiseFloor = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * scale.minFloor);
-    // A process that keeps coming back down to level troughs cannot raise (checked first: O(1)).
+    // A process that keeps coming back down to level troughs cannot raise (checked first: O(1)),
+    // nor hold once its troughs are level within half that (the hysteresis of this condition).
     if (raising && (z < Z_RAISE || this.withinRecentTeeth(now, minRiseFloor))) return NO_GROWTH;
+    if (!raising && this.withinRecentTeeth(now, minRiseFloor, 0.25)) return NO_GROWTH;
     // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
     // odd bucket cannot move.
     const third = Math.floor(m / 3);
@@ -725,10 +727,13 @@ export class GrowthDetector {
 
   /**
    * A process that climbed and came all the way back down, tooth after tooth, is climbing its
-   * next tooth: while the RSS stays under the recent peaks and the recent troughs are level,
-   * a climb at a fine scale is not growth. (A ratchet's troughs climb, a leak passes the peaks.)
+   * next tooth: while the RSS stays within a tooth's height of the recent peaks and the recent
+   * troughs are level (within `levelShare` of the least growth that counts), a climb at a fine
+   * scale is not growth. A ratchet's troughs climb; a leak passes the peaks by more than a
+   * tooth. Peaks may grow from tooth to tooth (a loop whose batches get bigger, a trimmed
+   * allocator) while the troughs stay put: that returns everything, so it is not a ratchet.
    */
-  private withinRecentTeeth(now: number, minRise: number): boolean {
+  private withinRecentTeeth(now: number, minRise: number, levelShare = 0.5): boolean {
     if (this.teethCount < RECENT_TEETH) return false;
     let lowTrough = Infinity;
     let highTrough = -Infinity;
@@ -743,7 +748,7 @@ export class GrowthDetector {
     const last = this.teethTroughTime[(this.teethCount - 1) & TEETH_MASK];
     const period = (last - first) / (RECENT_TEETH - 1);
     const recent = now - last <= 2 * period + MIN_RISE_TIME_SEC;
-    return recent && highTrough - lowTrough < minRise / 2 && this.lastBytes <= highPeak;
+    return recent && highTrough - lowTrough < levelShare * minRise && this.lastBytes <= highPeak + (highPeak - lowTrough);
   }
 
   /**

@@ -185,6 +185,20 @@ describe('detector on synthetic edge cases', () => {
     assert.equal(verdict.alarm, false);
   });
 
+  it('a sawtooth whose peaks grow while its troughs stay level (bigger batches, a trimmed allocator) settles without alarm', () => {
+    // Seen live: allocator_retention with malloc_trim, slowed 5x on a saturated machine, rose
+    // 25 MB -> 270 MB -> 25 MB in 7-s teeth, each peak 8 % higher. Everything comes back.
+    const period = 7;
+    const shape = (t: number): number => {
+      const phase = t % period;
+      const peak = 270 * MB * 1.08 ** Math.floor(t / period);
+      return phase < period - 0.5 ? 25 * MB + (peak - 25 * MB) * (phase / (period - 0.5)) : 25 * MB;
+    };
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 80, shape, noiseBytes: MB }));
+    assert.equal(verdict.alarm, false, JSON.stringify(verdict));
+    assert.equal(verdict.pattern, 'flat');
+  });
+
   it('a gap in the samples does not break detection', () => {
     const points = makeTrace({ hz: 4, seconds: 600, shape: linear(200 * MB, MB), noiseBytes: 0.3 * MB }).filter((p) => p.t < 200 || p.t > 320);
     const { verdict } = analyse(points);
