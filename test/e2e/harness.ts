@@ -1,6 +1,6 @@
-// The UI tests' view of the end-to-end library (codeServer.ts): a code-server with the packaged
-// .vsix (and test fixture extensions) installed, the workbench in chromium, our webview's frame,
-// and what a failed test could not show.
+// What the UI and extension-host tests add to the end-to-end library (codeServer.ts): a
+// code-server with the packaged .vsix (and test fixture extensions) installed, the workbench in
+// chromium, our webview's frame, the debugpy fixture, and what a failed test could not show.
 // See ../shared/guide/e2e.md for why each flag is there.
 
 import { spawnSync } from 'node:child_process';
@@ -92,19 +92,19 @@ function filesUnder(folder: string, name: RegExp): string[] {
 }
 
 /**
- * What a failed UI test could not show: the status-bar items, the extension's own log, and the
- * processes under code-server (terminal shells, scripts, kernels). CI keeps only the test output,
- * not screenshots, so this goes into the error message.
+ * A failed UI test's error with what the test could not show: the status-bar items, the
+ * extension's own log, and the processes under code-server (terminal shells, scripts, kernels).
+ * CI keeps only the test output, so this goes into the message; a screenshot goes to
+ * $TMPDIR/kmw-NAME-failure.png for a local run.
  */
-export async function failureReport(server: CodeServer, page: Page | undefined): Promise<string> {
-  const lines: string[] = [];
-  if (page) {
-    const labels = await page
-      .locator('.statusbar-item')
-      .evaluateAll((items) => items.map((item) => item.getAttribute('aria-label') ?? item.textContent ?? ''))
-      .catch((error: unknown) => [`(status bar unreadable: ${String(error)})`]);
-    lines.push(`status bar: ${labels.filter(Boolean).join(' | ')}`);
-  }
+export async function explainFailure(error: unknown, server: CodeServer, page: Page, name: string): Promise<Error> {
+  await page.screenshot({ path: join(tmpdir(), `kmw-${name}-failure.png`) }).catch(() => {});
+  const lines: string[] = [error instanceof Error ? error.message : String(error)];
+  const labels = await page
+    .locator('.statusbar-item')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('aria-label') ?? item.textContent ?? ''))
+    .catch((unreadable: unknown) => [`(status bar unreadable: ${String(unreadable)})`]);
+  lines.push(`status bar: ${labels.filter(Boolean).join(' | ')}`);
   for (const log of filesUnder(join(server.userDataDir, 'logs'), /Kernel Memory Watch|exthost\.log$/)) {
     const text = readFileSync(log, 'utf8').trim().split('\n');
     lines.push(`--- ${log.slice(server.userDataDir.length)} (last 25 lines)`, ...text.slice(-25));
@@ -117,5 +117,5 @@ export async function failureReport(server: CodeServer, page: Page | undefined):
       // gone meanwhile
     }
   }
-  return lines.join('\n');
+  return new Error(lines.join('\n'), { cause: error });
 }

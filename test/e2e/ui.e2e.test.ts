@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ROOT, e2eUnavailable, failureReport, openWorkbench, startCodeServer, webviewFrame } from './harness';
+import { ROOT, e2eUnavailable, explainFailure, openWorkbench, startCodeServer, webviewFrame } from './harness';
 import { until } from '../support/wait';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -144,8 +144,7 @@ describe('extension UI in a real VS Code', () => {
       assert.ok(analyzed.samples >= 8, `${analyzed.samples} samples`);
       assert.ok(analyzed.peakBytes > 50 * 1024 * 1024);
     } catch (error) {
-      await page.screenshot({ path: join(tmpdir(), 'kmw-ui-failure.png') }).catch(() => {});
-      throw new Error(`${(error as Error).message}\n${await failureReport(server, page)}`, { cause: error });
+      throw await explainFailure(error, server, page, 'ui');
     } finally {
       await workbench.close();
       await server.stop();
@@ -195,8 +194,7 @@ describe('extension UI in a real VS Code', () => {
       await page.keyboard.press('Control+S');
       await until('the saved notebook', async () => readFileSync(join(workspace, 'cells.ipynb'), 'utf8').includes('display(df.head())') || undefined, 15_000);
     } catch (error) {
-      await page.screenshot({ path: join(tmpdir(), 'kmw-fix-failure.png') }).catch(() => {});
-      throw new Error(`${(error as Error).message}\n${await failureReport(server, page)}`, { cause: error });
+      throw await explainFailure(error, server, page, 'fix');
     } finally {
       await workbench.close();
       await server.stop();
@@ -236,8 +234,7 @@ describe('extension UI in a real VS Code', () => {
       await gauge.waitFor({ state: 'detached', timeout: 30_000 });
       assert.equal(job.exitCode, null, 'watching never touches the process');
     } catch (error) {
-      await page.screenshot({ path: join(tmpdir(), 'kmw-pick-failure.png') }).catch(() => {});
-      throw new Error(`${(error as Error).message}\n${await failureReport(server, page)}`, { cause: error });
+      throw await explainFailure(error, server, page, 'pick');
     } finally {
       job.kill('SIGKILL');
       await workbench.close();
