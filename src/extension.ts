@@ -28,7 +28,7 @@ export interface KernelMemoryWatchTestApi {
   /** How long `activate` took (ms), for the E2E run to report. */
   readonly activationMs: number;
   setPanelHooks(hooks: PanelHooks): void;
-  setKernelProvider(provider: () => Promise<KernelProvider | undefined>): void;
+  setKernelProvider: (provider: () => Promise<KernelProvider | undefined>) => void;
 }
 
 export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTestApi | undefined {

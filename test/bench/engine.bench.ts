@@ -23,7 +23,7 @@ async function startSleepers(count: number): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: count }, () => {
       const child = spawn('/usr/bin/python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-      return new Promise<ChildProcess>((resolve) => child.stdout!.once('data', () => resolve(child)));
+      return new Promise<ChildProcess>((resolve) => child.stdout.once('data', () => resolve(child)));
     }),
   );
 }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = await Promise.all(
     Array.from({ length: 8 }, () => {
       const child = spawn('/usr/bin/python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-      return new Promise<ChildProcess>((resolve) => child.stdout!.once('data', () => resolve(child)));
+      return new Promise<ChildProcess>((resolve) => child.stdout.once('data', () => resolve(child)));
     }),
   );
   const pids = children.map((child) => child.pid!);

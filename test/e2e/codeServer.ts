@@ -265,8 +265,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     spawnError = error;
     output.push(`spawn failed: ${error.message}\n`);
   });
-  child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
-  child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
+  child.stdout.on('data', (data: Buffer) => output.push(data.toString()));
+  child.stderr.on('data', (data: Buffer) => output.push(data.toString()));
   let stopped: Promise<number[]> | undefined;
   const server: CodeServer = {
     url: `http://127.0.0.1:${port}`,
@@ -350,6 +350,7 @@ type Playwright = typeof import('playwright-core');
 function playwright(): Playwright {
   // The project's devDependency; setup-e2e.sh installs the same version next to code-server.
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only the UI tests need it, and it may sit next to code-server instead
     return require('playwright-core') as Playwright;
   } catch {
     return createRequire(join(CODE_SERVER_DIR, 'package.json'))('playwright-core') as Playwright;

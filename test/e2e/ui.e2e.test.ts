@@ -211,7 +211,7 @@ describe('extension UI in a real VS Code', () => {
     const script = join(workspace, 'nightly_job.py');
     writeFileSync(script, 'import time\nkept = bytearray(90 * 1024 * 1024)\nkept[::4096] = b"x" * len(kept[::4096])\nprint("ready", flush=True)\ntime.sleep(600)\n');
     const job = spawn('/usr/bin/python3', [script], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await new Promise((resolve) => job.stdout!.once('data', resolve));
+    await new Promise((resolve) => job.stdout.once('data', resolve));
     const server = await startCodeServer({ workspace, vsix });
     const workbench = await openWorkbench(server, workspace);
     const { page } = workbench;

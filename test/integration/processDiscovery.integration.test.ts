@@ -27,11 +27,11 @@ describe('process discovery', () => {
     writeFileSync(script, 'import subprocess, sys, time\nsubprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\nprint("ready", flush=True)\ntime.sleep(30)\n');
     const shell = spawn('bash', ['-c', `/usr/bin/python3 -m ipykernel_launcher -f ${connection} >/dev/null 2>&1 & /usr/bin/python3 ${script} & wait`], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(shell);
-    await new Promise((resolve) => shell.stdout!.once('data', resolve));
+    await new Promise((resolve) => shell.stdout.once('data', resolve));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const found = topmostPythonDescendants(shell.pid!, new ProcfsReader().listProcessesSync());
     const byKind = Object.fromEntries(found.map((p) => [p.role.kind, p]));
-    assert.equal(found.length, 2, `the worker forked by parent.py belongs to its parent: ${found.map((p) => p.label)}`);
+    assert.equal(found.length, 2, `the worker forked by parent.py belongs to its parent: ${found.map((p) => p.label).join(', ')}`);
     assert.equal(byKind.script.label, 'parent.py');
     assert.equal(byKind.kernel.label, 'kernel test');
     spawn('pkill', ['-P', String(shell.pid)]);
@@ -42,7 +42,7 @@ describe('memory model', () => {
   it('tells its views when a process stops being watched, so the gauge never shows a stale one', async () => {
     const job = spawn('/usr/bin/python3', ['-c', 'import time\nprint("ready", flush=True)\ntime.sleep(30)'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(job);
-    await new Promise((resolve) => job.stdout!.once('data', resolve));
+    await new Promise((resolve) => job.stdout.once('data', resolve));
     const model = new MemoryModel();
     try {
       const view = await model.watch({ pid: job.pid!, label: 'job.py', source: 'manual' });

@@ -54,9 +54,9 @@ function newlinesBefore(text: string, offset: number, edits: readonly TextEdit[]
 describe('quick-fix property test on the Python standard library', () => {
   it('every fix compiles, lands in the intended loop, and is idempotent', { timeout: 240_000 }, async () => {
     const checker = spawn('/usr/bin/python3', [join(__dirname, '../python/ast_checker.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const replies = createInterface({ input: checker.stdout! })[Symbol.asyncIterator]();
+    const replies = createInterface({ input: checker.stdout })[Symbol.asyncIterator]();
     const ask = async (request: object): Promise<{ ok: boolean; why: string }> => {
-      checker.stdin!.write(JSON.stringify(request) + '\n');
+      checker.stdin.write(JSON.stringify(request) + '\n');
       return JSON.parse((await replies.next()).value as string);
     };
     const compiles = async (source: string): Promise<boolean> =>
@@ -92,7 +92,7 @@ describe('quick-fix property test on the Python standard library', () => {
         }
       }
     } finally {
-      checker.stdin!.end();
+      checker.stdin.end();
     }
     void compiles;
     console.log(`  property test: ${files} files, ${loops} loops, ${fixes} fixes checked, ${failures.length} failures`);

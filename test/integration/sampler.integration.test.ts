@@ -22,7 +22,7 @@ function startPython(code: string): Promise<ChildProcess> {
   const child = spawn(PYTHON, ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (data: Buffer) => {
+    child.stdout.on('data', (data: Buffer) => {
       if (data.toString().includes('ready')) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`python exited early (${code})`)));

@@ -239,7 +239,7 @@ describe('detector on synthetic edge cases', () => {
     const expected = (limit - last) / (4 * MB);
     assert.equal(verdict.forecast.limitBytes, limit);
     assert.ok(verdict.forecast.secondsToLimit !== null);
-    assert.ok(Math.abs(verdict.forecast.secondsToLimit! - expected) < 0.15 * expected, `${verdict.forecast.secondsToLimit} vs ${expected}`);
+    assert.ok(Math.abs(verdict.forecast.secondsToLimit - expected) < 0.15 * expected, `${verdict.forecast.secondsToLimit} vs ${expected}`);
   });
 
   it('has no forecast without a limit or without growth', () => {

@@ -55,7 +55,7 @@ test('real cell executions fill the ledger and the cell status bar; diagnose run
     assert.equal(items.length, 1);
     assert.match(items[0].text, /\+\d+ MB retained/);
 
-    const diagnosis = (await vscode.commands.executeCommand('kernelMemoryWatch.diagnose', uri)) as { diagnosis: { rssBeforeBytes: number; dominant: string } } | undefined;
+    const diagnosis = await vscode.commands.executeCommand<{ diagnosis: { rssBeforeBytes: number; dominant: string } } | undefined>('kernelMemoryWatch.diagnose', uri);
     assert.ok(diagnosis, 'diagnose returned a result');
     assert.ok(diagnosis.diagnosis.rssBeforeBytes > 300 * MB);
     assert.equal(diagnosis.diagnosis.dominant, 'live-data', 'a kept bytearray is live data');
