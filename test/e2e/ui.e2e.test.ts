@@ -1,7 +1,8 @@
 // UI tests: the packaged .vsix installed into a real VS Code (code-server 1.100.3), driven by
 // playwright-core and Debian's chromium. A user runs a leaking script in the terminal; the
 // gauge shows its memory and turns to warning; the panel draws it and exports a CSV that the
-// CLI reads back. Screenshots go to docs/screenshots/.
+// CLI reads back. Screenshots go to a temporary folder (its path is printed), or to
+// $KMW_SCREENSHOTS_DIR: `npm run screenshots` points it at docs/screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { ROOT, e2eUnavailable, explainFailure, openWorkbench, startCodeServer, webviewFrame } from './harness';
 import { until } from '../support/wait';
 
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = process.env.KMW_SCREENSHOTS_DIR || join(tmpdir(), `kmw-ui-screenshots-${process.pid}`);
 
 /**
  * Runs one of our commands from the palette. On a busy machine the workbench can list commands
@@ -86,6 +87,7 @@ describe('extension UI in a real VS Code', () => {
     const vsix = packagedVsix();
     const workspace = mkdtempSync(join(tmpdir(), 'kmw-ui-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
+    t.diagnostic(`screenshots in ${SCREENSHOTS}`);
     const server = await startCodeServer({ workspace, vsix });
     const workbench = await openWorkbench(server, workspace);
     const { page } = workbench;
