@@ -1,4 +1,5 @@
 // A small, strict option parser: unknown options and missing values are errors, never ignored.
+import { parseByteSize } from '../core/byteSize';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -56,10 +57,7 @@ export function positiveNumber(options: Map<string, string | true>, name: string
 
 /** Bytes as a plain integer or with a unit: 12884901888, 12G, 512MiB, 1.5GB (binary multiples). */
 export function parseBytes(raw: string, name: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(raw);
-  if (!match) throw new UsageError(`${name} must be a size in bytes such as 12884901888 or 12G (got "${raw}")`);
-  const power = ' kmgt'.indexOf(match[2].toLowerCase() || ' ');
-  const bytes = Number(match[1]) * 1024 ** power;
-  if (!(bytes > 0)) throw new UsageError(`${name} must be more than zero`);
-  return Math.round(bytes);
+  const size = parseByteSize(raw, name);
+  if (size.problem !== undefined) throw new UsageError(size.problem);
+  return size.bytes;
 }

@@ -1,7 +1,7 @@
 // The extension's settings, validated without `vscode`: a malformed or out-of-range value falls
 // back to its default, and the problem is reported once, naming the setting.
 
-import { UsageError, parseBytes } from '../cli/args';
+import { parseByteSize } from '../core/byteSize';
 
 export interface Settings {
   readonly samplingIntervalMs: number;
@@ -66,11 +66,9 @@ export function readSettings(get: Raw): SettingsResult {
   let limitOverrideBytes: number | undefined;
   const limit = get('memoryLimit');
   if (typeof limit === 'string' && limit.trim() !== '') {
-    try {
-      limitOverrideBytes = parseBytes(limit, 'kernelMemoryWatch.memoryLimit');
-    } catch (error) {
-      problems.push(`${(error as UsageError).message}; using the cgroup's limit or RAM.`);
-    }
+    const size = parseByteSize(limit, 'kernelMemoryWatch.memoryLimit');
+    if (size.problem !== undefined) problems.push(`${size.problem}; using the cgroup's limit or RAM.`);
+    else limitOverrideBytes = size.bytes;
   } else if (typeof limit === 'number' && limit > 0) {
     limitOverrideBytes = limit;
   } else if (limit !== undefined && limit !== null && limit !== '') {

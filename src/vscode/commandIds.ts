@@ -7,7 +7,6 @@ export const enum CommandId {
   ReleaseNow = 'kernelMemoryWatch.releaseNow',
   ClearOutputCache = 'kernelMemoryWatch.clearOutputCache',
   ExportCsv = 'kernelMemoryWatch.exportCsv',
-  ExportPng = 'kernelMemoryWatch.exportPng',
   TogglePause = 'kernelMemoryWatch.togglePause',
   DismissDiagnostics = 'kernelMemoryWatch.dismissDiagnostics',
 }

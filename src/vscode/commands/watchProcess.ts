@@ -4,6 +4,7 @@ import { ProcessNotFoundError } from '../../core/sampler';
 import { classifyPython, labelOf } from '../../discovery/processClassifier';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { PythonInterpreters } from '../pythonExtension';
+import { CommandId } from '../commandIds';
 
 interface ProcessPick extends vscode.QuickPickItem {
   readonly pid: number;
@@ -43,7 +44,7 @@ export async function watchProcessCommand(model: MemoryModel, interpreters: Pyth
 async function watchPid(model: MemoryModel, pid: number, label: string): Promise<void> {
   try {
     await model.watch({ pid, label, source: 'manual' });
-    void vscode.commands.executeCommand('kernelMemoryWatch.openPanel');
+    void vscode.commands.executeCommand(CommandId.OpenPanel);
   } catch (error) {
     if (error instanceof ProcessNotFoundError) void vscode.window.showWarningMessage(error.message);
     else throw error;

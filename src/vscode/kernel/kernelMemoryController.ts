@@ -9,6 +9,7 @@ import { assessKernelDeath } from '../../kernel/postMortem';
 import type { MemoryModel } from '../../model/memoryModel';
 import { CellExecutionTracker } from './cellExecutions';
 import type { KernelProvider } from './jupyterKernels';
+import { CommandId } from '../commandIds';
 
 const CONSENT_KEY = 'kernelMemoryWatch.kernelCodeConsent';
 
@@ -171,7 +172,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
     if (!described) return [];
     const item = new vscode.NotebookCellStatusBarItem(described.text, vscode.NotebookCellStatusBarAlignment.Right);
     item.tooltip = described.tooltip;
-    item.command = 'kernelMemoryWatch.openPanel';
+    item.command = CommandId.OpenPanel;
     return [item];
   }
 
@@ -293,7 +294,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
     buttons.push('Open Panel');
     const choice = await vscode.window.showInformationMessage(report.headline, ...buttons);
     if (choice === 'Clear Output Cache') await this.clearOutputCache(state.notebook.uri);
-    if (choice === 'Open Panel') await vscode.commands.executeCommand('kernelMemoryWatch.openPanel');
+    if (choice === 'Open Panel') await vscode.commands.executeCommand(CommandId.OpenPanel);
   }
 
   private onCellStarted(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): void {
@@ -348,7 +349,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
     state.bridge = undefined;
     if (result.likelyOutOfMemory) {
       void vscode.window.showErrorMessage(result.message, 'Show Memory Ledger').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('kernelMemoryWatch.openPanel');
+        if (choice) void vscode.commands.executeCommand(CommandId.OpenPanel);
       });
     }
   }
