@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { GrowthDetector } from '../core/detector';
@@ -12,7 +13,8 @@ import { verdictJson, verdictText } from './report';
 
 const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (default 250, 20 to 60000)
   --record FILE.csv  write the trace (t,rss) as it is sampled; 'analyze' reads it back
-  --json             print the verdict as one JSON object on stdout
+  --json             print the verdict as one JSON object on stdout (run: the command's own
+                     stdout then goes to stderr, so stdout holds only the JSON)
   --fail-on-alarm    exit 3 when the detector alarmed at any time
   --limit BYTES      memory limit for the forecast (default: the cgroup's, else RAM)`;
 
@@ -171,7 +173,10 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
   await monitor.openRecord();
 
   const startMs = Date.now();
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+  // With --json, stdout carries exactly one JSON document: the command's own stdout is forwarded to
+  // stderr, chunk by chunk as it arrives, bytes unchanged (partial lines and binary output included).
+  const child = spawn(command[0], command.slice(1), { stdio: ['inherit', options.json ? 'pipe' : 'inherit', 'inherit'] });
+  const forwarded = child.stdout ? forwardToStderr(child.stdout, io) : Promise.resolve();
   const spawned = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (error) => resolve(error));
@@ -194,6 +199,8 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
     if (!(error instanceof ProcessNotFoundError)) throw error; // exited before the first sample
   }
   const { code, signal } = await exited;
+  await Promise.race([forwarded, new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_CAP_MS).unref())]);
+  child.stdout?.destroy();
   process.off('SIGINT', ignoreSignal);
   process.off('SIGTERM', ignoreSignal);
   const exitCode = code ?? 128 + (signal ? SIGNAL_NUMBERS[signal] ?? 1 : 1);
@@ -238,4 +245,19 @@ export async function runWatchCommand(args: string[], io: CliIo): Promise<number
   await Promise.race([monitor.ended(), interrupted]);
   const alarmed = await monitor.finish({ pid });
   return options.failOnAlarm && alarmed ? 3 : 0;
+}
+
+/** How long the command's stdout may stay open after it exited (a process it left behind holds it). */
+const PIPE_DRAIN_CAP_MS = 2000;
+
+/**
+ * Forwards the command's stdout to stderr and resolves once the stream ended: what the command wrote
+ * before it exited is already in the pipe, so this comes moments after the exit.
+ */
+function forwardToStderr(stream: Readable, io: CliIo): Promise<void> {
+  stream.on('data', (data: Buffer) => (io.stderrBytes ? io.stderrBytes(data) : io.stderr(data.toString())));
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('error', () => resolve());
+  });
 }
