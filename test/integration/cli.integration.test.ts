@@ -4,19 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { main } from '../../src/cli/cli';
-import type { CliIo } from '../../src/cli/io';
+import { cli } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kmw-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), stderrIsTty: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('kernel-memory-watch CLI on real processes', () => {
   it('run passes the command exit code through, and 128+signal when it is killed', async () => {
