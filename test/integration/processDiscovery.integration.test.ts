@@ -1,5 +1,5 @@
 // Process discovery and the memory model on real Python processes (their pure parts are unit-tested
-// in test/unit/extensionLogic.unit.test.ts).
+// in test/unit/processClassifier.unit.test.ts and test/unit/gauge.unit.test.ts).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,0 +1,68 @@
+// The status-bar gauge's choice of process, text, colour and tooltip (src/model/gauge.ts).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gaugeLevel, gaugeText, gaugeTooltip, pickProcess } from '../../src/model/gauge';
+import { DEFAULT_SETTINGS } from '../../src/model/settings';
+import type { ProcessView } from '../../src/shared/protocol';
+
+const MB = 1024 * 1024;
+
+const process = (overrides: Partial<ProcessView>): ProcessView => ({
+  key: 'k',
+  pid: 1,
+  label: 'job.py',
+  source: 'terminal',
+  rssBytes: 500 * MB,
+  childCount: 0,
+  pattern: 'flat',
+  alarm: false,
+  troughSlopeBytesPerSec: 0,
+  growthBytes: 0,
+  teeth: 0,
+  limitBytes: 1000 * MB,
+  limitSource: 'physical RAM',
+  secondsToLimit: null,
+  exited: false,
+  ...overrides,
+});
+
+describe('status-bar gauge', () => {
+  it('shows the active notebook kernel, else the active terminal process, else the largest', () => {
+    const kernel = process({ key: 'file:///a.ipynb', pid: 10, source: 'kernel', rssBytes: 100 * MB });
+    const script = process({ key: 's', pid: 20, rssBytes: 200 * MB });
+    const big = process({ key: 'b', pid: 30, rssBytes: 900 * MB });
+    const exited = process({ key: 'e', pid: 40, rssBytes: 5000 * MB, exited: true });
+    const all = [kernel, script, big, exited];
+    assert.equal(pickProcess(all, { activeNotebook: 'file:///a.ipynb' })?.pid, 10);
+    assert.equal(pickProcess(all, { activeTerminalPids: new Set([20]) })?.pid, 20);
+    assert.equal(pickProcess(all, {})?.pid, 30);
+    assert.equal(pickProcess([exited], {}), undefined);
+  });
+
+  it('text: size, trend arrow and share of the limit', () => {
+    assert.equal(gaugeText(process({ rssBytes: 1.42 * 1024 * MB, limitBytes: 8 * 1024 * MB, pattern: 'staircase', alarm: true })), '$(pulse) 1.42 GB ↑ (18 %)');
+    assert.equal(gaugeText(process({ limitBytes: null })), '$(pulse) 500 MB →');
+    assert.equal(gaugeText(undefined), '$(pulse) Memory');
+  });
+
+  it('colour: warning at the share or on alarm, error at 90 % or a forecast within 5 minutes', () => {
+    const settings = { warningShare: DEFAULT_SETTINGS.warningShare, errorShare: DEFAULT_SETTINGS.errorShare };
+    assert.equal(gaugeLevel(process({ rssBytes: 500 * MB }), settings), 'normal');
+    assert.equal(gaugeLevel(process({ rssBytes: 760 * MB }), settings), 'warning');
+    assert.equal(gaugeLevel(process({ alarm: true, pattern: 'steady-growth' }), settings), 'warning');
+    assert.equal(gaugeLevel(process({ rssBytes: 950 * MB }), settings), 'error');
+    assert.equal(gaugeLevel(process({ alarm: true, secondsToLimit: 120 }), settings), 'error');
+    assert.equal(gaugeLevel(process({ alarm: true, secondsToLimit: 1200 }), settings), 'warning');
+  });
+
+  it('tooltip: a table of every live process and command links, Markdown-escaped', () => {
+    const tooltip = gaugeTooltip([process({ label: 'a|b*.py', alarm: true, pattern: 'staircase', secondsToLimit: 90 })], {
+      openPanel: 'command:open',
+      diagnose: 'command:diag',
+      stopWatching: (key) => `command:stop?${key}`,
+    });
+    assert.match(tooltip, /\| a\\\|b\\\*\\\.py \| 500 MB \| ↑ \| staircase ⚠, limit in 2 min \| physical RAM \| \[stop\]\(command:stop\?k\) \|/);
+    assert.match(tooltip, /\[\$\(graph\) Open panel\]\(command:open\) · \[\$\(beaker\) Diagnose\]\(command:diag\)/);
+    assert.match(gaugeTooltip([], { openPanel: 'x', stopWatching: () => '' }), /Run a notebook cell or a Python script/);
+  });
+});
