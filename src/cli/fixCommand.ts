@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { FixNotApplicableError, applyEdits, fixAtLine, type FixKind, type FixPlacement } from '../python/pythonFixes';
+import { FIX_KINDS, isFixKind } from '../core/causes';
+import { FixNotApplicableError, applyEdits, fixAtLine, type FixPlacement } from '../python/pythonFixes';
 import { UsageError, parseArgs, positiveNumber } from './args';
 import type { CliIo } from './io';
 
@@ -16,7 +17,7 @@ Exit: 0 done (or the fix was already there: the file is unchanged), 2 bad option
 file, line N in no loop, or a kind that does not apply.
 `;
 
-const KINDS = new Set<FixKind>(['collect', 'trim', 'both', 'display']);
+const KIND_LIST = `${FIX_KINDS.slice(0, -1).join(', ')} or ${FIX_KINDS[FIX_KINDS.length - 1]}`;
 
 export async function runFixCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, { '--line': 'value', '--kind': 'value', '--every': 'value', '--after-loop': 'flag', '--in-place': 'flag', '--help': 'flag' });
@@ -27,8 +28,8 @@ export async function runFixCommand(args: string[], io: CliIo): Promise<number> 
   if (parsed.positionals.length !== 1) throw new UsageError('fix takes exactly one Python file');
   const line = positiveNumber(parsed.options, '--line', 1, Number.MAX_SAFE_INTEGER);
   if (line === undefined || !Number.isInteger(line)) throw new UsageError('fix needs --line N (a whole number from 1)');
-  const kind = (parsed.options.get('--kind') ?? 'both') as FixKind;
-  if (!KINDS.has(kind)) throw new UsageError(`--kind must be collect, trim, both or display (got "${String(kind)}")`);
+  const kind = parsed.options.get('--kind') ?? 'both';
+  if (!isFixKind(kind)) throw new UsageError(`--kind must be ${KIND_LIST} (got "${String(kind)}")`);
   const every = positiveNumber(parsed.options, '--every', 1, 1_000_000_000);
   if (every !== undefined && parsed.options.has('--after-loop')) throw new UsageError('--every and --after-loop exclude each other');
   if (every !== undefined && !Number.isInteger(every)) throw new UsageError('--every must be a whole number');

@@ -1,4 +1,5 @@
 import type { Pattern, Verdict } from './detector';
+import { PATTERNS } from './causes';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -31,16 +32,7 @@ export function trendArrow(verdict: Pick<Verdict, 'pattern' | 'alarm'>): string 
 
 /** What a pattern most likely means, in the words the findings list and the CLI use. */
 export function likelyCause(pattern: Pattern): string {
-  switch (pattern) {
-    case 'sawtooth-ratchet':
-      return 'likely cyclic garbage holding big buffers: gc.collect() in the loop releases it';
-    case 'staircase':
-      return "likely allocator retention (malloc_trim(0) returns it) or a cache that keeps every result, such as IPython's Out[]";
-    case 'steady-growth':
-      return 'live data keeps growing: something keeps every result (a list, a dict, a cache)';
-    case 'flat':
-      return 'no growth';
-  }
+  return PATTERNS[pattern].likelyCause;
 }
 
 export function describeVerdict(verdict: Verdict): string {

@@ -5,7 +5,9 @@
 import { parser } from '@lezer/python';
 import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
 
-export type FixKind = 'collect' | 'trim' | 'both' | 'display';
+import { FIXES, type FixKind } from '../core/causes';
+
+export type { FixKind } from '../core/causes';
 export type FixPlacement = { readonly kind: 'each' } | { readonly kind: 'every'; readonly n: number } | { readonly kind: 'after' };
 
 /** A replacement of source[start, end) by text (offsets in UTF-16 code units, like VS Code's). */
@@ -431,12 +433,6 @@ export function displayEdits(source: string): TextEdit[] | undefined {
 
 // ---- what a code action provider offers ----------------------------------------------------------
 
-const TITLES: Record<Exclude<FixKind, 'display'>, string> = {
-  collect: 'Collect cyclic garbage',
-  trim: 'Return freed memory to the OS (malloc_trim)',
-  both: 'Collect garbage, then return freed memory to the OS',
-};
-
 /** Every fix offered at a 0-based line: per enclosing loop (innermost first) and, in a cell, display(). */
 export function offeredFixes(source: string, line: number, options: FixOptions = {}): OfferedFix[] {
   const fixes: OfferedFix[] = [];
@@ -452,7 +448,7 @@ export function offeredFixes(source: string, line: number, options: FixOptions =
       ];
       for (const [placement, label] of placements) {
         const edits = loopFixEdits(source, loop, kind, placement);
-        if (edits) fixes.push({ title: `${TITLES[kind]} ${label}${where}`, kind, placement, loop, edits });
+        if (edits) fixes.push({ title: `${FIXES[kind].title} ${label}${where}`, kind, placement, loop, edits });
       }
     }
   });
@@ -460,7 +456,7 @@ export function offeredFixes(source: string, line: number, options: FixOptions =
     const expression = cachedLastExpression(source);
     const lines = lineIndex(source);
     if (expression && lineOf(lines, expression.from) <= line && line <= lineOf(lines, expression.to)) {
-      fixes.push({ title: 'Display without caching (display() instead of a cached last expression)', kind: 'display', placement: { kind: 'each' }, loop: undefined, edits: displayEdits(source)! });
+      fixes.push({ title: FIXES.display.title, kind: 'display', placement: { kind: 'each' }, loop: undefined, edits: displayEdits(source)! });
     }
   }
   return fixes;

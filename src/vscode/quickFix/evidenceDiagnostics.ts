@@ -2,14 +2,8 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import { evidenceTarget } from '../../python/allocatingLoop';
 import type { MemoryModel } from '../../model/memoryModel';
-import { DIAGNOSTIC_SOURCE, type EvidenceCode } from './memoryFixProvider';
-
-const CAUSE: Record<EvidenceCode, string> = {
-  'sawtooth-ratchet': 'cyclic garbage is likely',
-  staircase: 'allocator retention or a cache is likely',
-  'steady-growth': 'live data keeps growing',
-  'output-cache': "IPython's output cache is keeping it alive",
-};
+import { EVIDENCE, type EvidenceCode } from '../../core/causes';
+import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 
 /**
  * Puts a Warning on the loop (or cached last expression) that was running while a watched
@@ -65,7 +59,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       target.kind === 'loop'
         ? document.lineAt(target.loop.line).range
         : new vscode.Range(document.positionAt(target.from), document.positionAt(target.to));
-    const diagnostic = new vscode.Diagnostic(range, `${evidence} ${where}; ${CAUSE[code]}.`, vscode.DiagnosticSeverity.Warning);
+    const diagnostic = new vscode.Diagnostic(range, `${evidence} ${where}; ${EVIDENCE[code].cause}.`, vscode.DiagnosticSeverity.Warning);
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);

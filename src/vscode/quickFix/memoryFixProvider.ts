@@ -1,22 +1,12 @@
 import * as vscode from 'vscode';
-import { offeredFixes, type FixKind, type OfferedFix } from '../../python/pythonFixes';
+import { EVIDENCE, isEvidenceCode, type FixKind } from '../../core/causes';
+import { offeredFixes, type OfferedFix } from '../../python/pythonFixes';
 
 export const DIAGNOSTIC_SOURCE = 'Kernel Memory Watch';
 
-/** Diagnostic codes carry the pattern, so the provider knows which fix to prefer. */
-export type EvidenceCode = 'sawtooth-ratchet' | 'staircase' | 'steady-growth' | 'output-cache';
-
+/** Diagnostic codes carry the evidence (src/core/causes.ts), so the provider knows which fix to prefer. */
 export function preferredKind(code: string | undefined): FixKind | undefined {
-  switch (code) {
-    case 'sawtooth-ratchet':
-      return 'collect';
-    case 'staircase':
-      return 'both'; // retention or a cache: both is the safe first step
-    case 'output-cache':
-      return 'display';
-    default:
-      return undefined;
-  }
+  return isEvidenceCode(code) ? EVIDENCE[code].preferredFix : undefined;
 }
 
 /**
