@@ -4,6 +4,7 @@
 
 import { parser } from '@lezer/python';
 import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
+import { ipythonLineKind, isCellMagicCell, isSilenced } from './ipythonLines';
 
 import { FIXES, type FixKind } from '../core/causes';
 
@@ -414,13 +415,17 @@ const NOT_CACHED = /^(print|display|plt\.show|[\w.]*\.show|[\w.]*\.to_csv|[\w.]*
 
 /** The last statement of a cell when IPython would store its value in Out[] (and `_`). */
 export function cachedLastExpression(source: string): { from: number; to: number; text: string } | undefined {
+  // IPython rewrites magics, `!` lines and help before Python runs; none of them is cached
+  if (isCellMagicCell(source)) return undefined;
+  const codeLines = source.split(/\r?\n/).filter((text) => !/^\s*(#.*)?$/.test(text));
+  if (codeLines.length === 0 || ipythonLineKind(codeLines[codeLines.length - 1]) !== 'python') return undefined;
   const tree = parse(source);
   let last: SyntaxNode | null = tree.topNode.lastChild;
   while (last && (last.name === 'Comment' || last.type.isError)) last = last.prevSibling;
   if (!last || last.name !== 'ExpressionStatement') return undefined;
   const text = source.slice(last.from, last.to).trimEnd();
   const rest = source.slice(last.to);
-  if (/^\s*;/.test(rest) || text.endsWith(';')) return undefined; // `expr;` is not displayed
+  if (/^\s*;/.test(rest) || text.endsWith(';') || isSilenced(source.slice(last.from))) return undefined; // `expr;` is not displayed
   if (NOT_CACHED.test(text) || /^(await\s+)?(None|True|False|\.\.\.)$/.test(text)) return undefined;
   return { from: last.from, to: last.from + text.length, text };
 }
@@ -436,6 +441,8 @@ export function displayEdits(source: string): TextEdit[] | undefined {
 /** Every fix offered at a 0-based line: per enclosing loop (innermost first) and, in a cell, display(). */
 export function offeredFixes(source: string, line: number, options: FixOptions = {}): OfferedFix[] {
   const fixes: OfferedFix[] = [];
+  // a `%%magic` cell is handed to the magic whole: no Python fix applies
+  if (options.notebookCell && isCellMagicCell(source)) return fixes;
   const everyN = options.everyN ?? 10;
   const loops = loopsAt(source, line);
   loops.forEach((loop, depth) => {
