@@ -4,9 +4,8 @@
 
 import { parser } from '@lezer/python';
 import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
-import { ipythonLineKind, isCellMagicCell, isSilenced } from './ipythonLines';
-
 import { FIXES, type FixKind } from '../core/causes';
+import { ipythonLineKind, isCellMagicCell, isSilenced } from './ipythonLines';
 
 export type { FixKind } from '../core/causes';
 export type FixPlacement = { readonly kind: 'each' } | { readonly kind: 'every'; readonly n: number } | { readonly kind: 'after' };
