@@ -76,8 +76,8 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
       tracker.onDidEnd(({ notebook, cell, outcome }) => void this.onCellEnded(notebook, cell, outcome)),
       vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', this),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => this.forget(notebook.uri.toString())),
-      toDisposable(this.model.onDidSample((seriesId, t, rss) => this.onSample(seriesId, t, rss))),
-      toDisposable(this.model.onDidExit((view) => this.onProcessExit(view.key, view.rssBytes))),
+      toDisposable(this.model.onDidSample(({ seriesId, tMs, rssBytes }) => this.onSample(seriesId, tMs, rssBytes))),
+      toDisposable(this.model.onDidExit(({ view }) => this.onProcessExit(view.key, view.rssBytes))),
     );
   }
 

@@ -22,7 +22,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     private readonly runningCell: (notebookUri: string) => vscode.NotebookCell | undefined,
   ) {
     const update = model.onDidUpdate(() => this.check());
-    const exit = model.onDidExit((view) => this.clear(view.key));
+    const exit = model.onDidExit(({ view }) => this.clear(view.key));
     this.disposables.push(new vscode.Disposable(() => update.dispose()), new vscode.Disposable(() => exit.dispose()));
   }
 
