@@ -73,21 +73,21 @@ export class MemoryModel implements Disposable {
   /** Starts watching (idempotent per PID). Throws ProcessNotFoundError for a dead PID. */
   async watch(request: WatchRequest): Promise<ProcessView> {
     const tree = await this.sampler.watch(request.pid, request.label);
-    const already = this.registry.ofProcess(tree.key);
+    const already = this.registry.ofProcess(tree.processKey);
     if (already) return viewOf(already);
-    const seriesId = request.seriesId ?? tree.key;
+    const seriesId = request.seriesId ?? tree.processKey;
     const limit = readMemoryLimit(request.pid, { overrideBytes: this.limitOverrideBytes });
     let entry = this.registry.get(seriesId);
     if (entry) {
       // A restart: same series, new process, fresh detector (the old process's memory is gone).
-      this.registry.rebind(entry, tree.key);
+      this.registry.rebind(entry, tree.processKey);
       Object.assign(entry, { pid: request.pid, label: request.label, exited: false, limit, wasAlarmed: false });
       entry.detector = new GrowthDetector({ limitBytes: limit.bytes });
       this.addMarker(entry, { t: Date.now() / 1000, kind: 'restart', label: `restarted as PID ${request.pid}` });
     } else {
       entry = {
         seriesId,
-        processKey: tree.key,
+        processKey: tree.processKey,
         pid: request.pid,
         label: request.label,
         source: request.source,
@@ -216,7 +216,7 @@ export class MemoryModel implements Disposable {
   }
 
   private onSample(sample: TreeSample): void {
-    const entry = this.registry.ofProcess(sample.key);
+    const entry = this.registry.ofProcess(sample.processKey);
     if (!entry) return;
     const t = sample.t / 1000;
     entry.rssBytes = sample.rssBytes;
@@ -236,7 +236,7 @@ export class MemoryModel implements Disposable {
   }
 
   private onExit(exit: TreeExit): void {
-    const entry = this.registry.ofProcess(exit.key);
+    const entry = this.registry.ofProcess(exit.processKey);
     if (!entry) return;
     entry.exited = true;
     entry.rssBytes = 0;

@@ -131,3 +131,14 @@ export class KernelCommands implements vscode.Disposable {
     this.diagnosed.dispose();
   }
 }
+
+/**
+ * The notebook a kernel command was invoked for: a URI from a menu or a test, a series id from
+ * the panel (a notebook URI; `kernel:` ids are kernels without a known notebook), else none
+ * (the active notebook).
+ */
+export function notebookArgument(target: unknown): vscode.Uri | undefined {
+  if (target instanceof vscode.Uri) return target;
+  if (typeof target === 'string' && target.includes(':') && !target.startsWith('kernel:')) return vscode.Uri.parse(target);
+  return undefined;
+}

@@ -5,7 +5,7 @@ import type { MemoryModel } from '../../model/memoryModel';
 import type { KernelProvider } from './jupyterKernels';
 import { KernelCommands, type DiagnosisEvent, type ReleaseResult } from './kernelCommands';
 import { KernelConsent } from './kernelConsent';
-import { KernelSessions, seriesIdOfNotebook } from './kernelSessions';
+import { KernelSessions } from './kernelSessions';
 import { LedgerTracker } from './ledgerTracker';
 import { PostMortemNotifier } from './postMortemNotifier';
 
@@ -85,10 +85,6 @@ export class KernelMemoryController implements vscode.Disposable {
 
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
     return this.ledger.provideCellStatusBarItems(cell);
-  }
-
-  seriesIdOf(notebook: vscode.Uri): string {
-    return seriesIdOfNotebook(notebook);
   }
 
   dispose(): void {

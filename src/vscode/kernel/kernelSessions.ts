@@ -30,6 +30,15 @@ export function cellId(cell: vscode.NotebookCell): string {
   return `${cell.notebook.uri.toString()}#${cell.document.uri.fragment || cell.index}`;
 }
 
+/** Shows the cell a ledger row names (the inverse of `cellId`), if its notebook is open. */
+export function revealCell(id: string): void {
+  const [notebookUri, fragment] = id.split('#');
+  const notebook = vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === notebookUri);
+  const cell = notebook?.getCells().find((c) => (c.document.uri.fragment || String(c.index)) === fragment);
+  if (!notebook || !cell) return;
+  void vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(cell.index, cell.index + 1)] });
+}
+
 /** A notebook's series id (the model's id for its kernel's chart line). */
 export function seriesIdOfNotebook(notebook: vscode.Uri): string {
   return notebook.toString();
@@ -67,11 +76,11 @@ export class KernelSessions implements vscode.Disposable {
   }
 
   of(notebook: vscode.NotebookDocument): KernelSession {
-    const key = notebook.uri.toString();
-    let session = this.sessions.get(key);
+    const notebookUri = notebook.uri.toString();
+    let session = this.sessions.get(notebookUri);
     if (!session) {
       session = { notebook, seriesId: seriesIdOfNotebook(notebook.uri), ledger: new CellLedger(), recentPeak: 0 };
-      this.sessions.set(key, session);
+      this.sessions.set(notebookUri, session);
     }
     return session;
   }
@@ -154,9 +163,9 @@ export class KernelSessions implements vscode.Disposable {
     }
   }
 
-  private forget(key: string): void {
-    this.sessions.get(key)?.statusSubscription?.dispose();
-    this.sessions.delete(key);
+  private forget(notebookUri: string): void {
+    this.sessions.get(notebookUri)?.statusSubscription?.dispose();
+    this.sessions.delete(notebookUri);
   }
 
   dispose(): void {
