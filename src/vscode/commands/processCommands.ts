@@ -58,7 +58,9 @@ export class ProcessCommands {
     }
     const actions =
       (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', evidence.uri, evidence.diagnostic.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-    const preferred = actions.find((action) => action.isPreferred && action.edit && action.diagnostics?.some((d) => d.message === evidence.diagnostic.message));
+    // Asked at the evidence's range for quick fixes: our provider marks the preferred one only
+    // when the evidence is attached. (The command's results carry no `diagnostics` to check.)
+    const preferred = actions.find((action) => action.isPreferred && action.edit);
     if (!preferred?.edit) {
       void vscode.window.showInformationMessage('No edit of the loop is preferred for this growth: see the quick fixes (Ctrl+.) on the warning.');
       return undefined;
