@@ -2,7 +2,8 @@
 // and findings. Pure (no `vscode`): the gauge, the panel and the diagnostics read it, the
 // sources feed it through the sampler.
 
-import { GrowthDetector, type Verdict } from '../core/detector';
+import { GrowthDetector } from '../core/detector/growthDetector';
+import type { Verdict } from '../core/detector/types';
 import { formatBytes, formatDuration, likelyCause } from '../core/format';
 import { describeLimitSource, readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessTreeSampler, type Disposable, type TreeExit, type TreeSample } from '../core/sampler';
