@@ -1,6 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { DEFAULT_FIX_KIND, FIXES, FIX_KINDS, isFixKind } from '../core/causes';
-import { FixNotApplicableError, applyEdits, fixAtLine, type FixPlacement } from '../python/pythonFixes';
+import { FixNotApplicableError, fixAtLine } from '../python/fixCatalogue';
+import { PythonSource } from '../python/pythonSource';
+import type { FixPlacement } from '../python/releaseEdits';
+import { applyEdits } from '../python/textEdits';
 import { UsageError, parseArgs, positiveNumber } from './args';
 import type { CliIo } from './io';
 
@@ -44,7 +47,7 @@ export async function runFixCommand(args: string[], io: CliIo): Promise<number> 
   }
   let result: ReturnType<typeof fixAtLine>;
   try {
-    result = fixAtLine(source, line, kind, placement);
+    result = fixAtLine(PythonSource.parse(source), line, kind, placement);
   } catch (error) {
     if (error instanceof FixNotApplicableError) {
       io.stderr(`kernel-memory-watch fix: ${file}: ${error.message}\n`);
