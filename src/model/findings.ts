@@ -1,6 +1,6 @@
 // The panel's findings: one per alarmed series, in plain words, with the forecast. Pure.
 
-import type { Verdict } from '../core/detector';
+import type { Verdict } from '../core/detector/types';
 import { formatBytes, formatDuration, likelyCause } from '../core/format';
 import { describeLimitSource, type MemoryLimit } from '../core/limits';
 import type { Finding } from '../shared/protocol';

@@ -3,7 +3,8 @@
 // sources feed it through the sampler. The pieces live beside it: the watch registry, the
 // findings, the panel deltas.
 
-import { GrowthDetector, type Verdict } from '../core/detector';
+import { GrowthDetector } from '../core/detector/growthDetector';
+import type { Verdict } from '../core/detector/types';
 import { Emitter } from '../core/emitter';
 import { formatBytes, likelyCause } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';

@@ -1,7 +1,7 @@
 // Which processes the model watches: one entry per series (a notebook's kernel keeps its series
 // across restarts), found by series id or by the sampler's process key (`pid:start`). Pure.
 
-import type { GrowthDetector } from '../core/detector';
+import type { GrowthDetector } from '../core/detector/growthDetector';
 import { describeLimitSource, type MemoryLimit } from '../core/limits';
 import type { ProcessView } from '../shared/protocol';
 

@@ -2,7 +2,7 @@
 // import only this file (and no host code); the host validates every message from the webview
 // with `parseWebviewMessage` and ignores anything else.
 
-import type { Pattern } from '../core/detector';
+import type { Pattern } from '../core/detector/types';
 
 /** One watched process as the panel and the gauge see it. */
 export interface ProcessView {

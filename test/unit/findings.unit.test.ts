@@ -1,7 +1,7 @@
 // The panel's findings: none without an alarm; with one, the pattern's cause and the forecast.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Verdict } from '../../src/core/detector';
+import type { Verdict } from '../../src/core/detector/types';
 import { likelyCause } from '../../src/core/format';
 import { findingOf } from '../../src/model/findings';
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import { evidenceTarget } from '../../python/allocatingLoop';
+import { PythonSource } from '../../python/pythonSource';
 import type { MemoryModel } from '../../model/memoryModel';
 import { EVIDENCE, isEvidenceCode, type EvidenceCode } from '../../core/causes';
 import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
@@ -58,7 +59,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       }
       where = 'while this script ran';
     }
-    const target = evidenceTarget(document.getText(), source === 'kernel');
+    const target = evidenceTarget(PythonSource.parse(document.getText()), source === 'kernel');
     if (!target) return;
     const code: EvidenceCode = target.kind === 'cached-expression' ? 'output-cache' : pattern;
     const range =
