@@ -355,7 +355,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     if (changedPid || !entry.limit) entry.limit = this.limitFor(entry);
     entry.lastBytes = usage.memoryBytes;
     this.emit(this.sampleListeners, {
-      key: entry.key,
+      processKey: entry.key,
       pid: entry.pid ?? 0,
       t: reading.t,
       rssBytes: usage.memoryBytes,
@@ -385,10 +385,10 @@ export class JupyterServerSource implements SampleSource, Disposable {
     try {
       const tree = await this.local.watch(pid, entry.notebook ?? entry.kernelId);
       if (entry.state === 'ended' || entry.pid !== pid) {
-        this.local.unwatch(tree.key);
+        this.local.unwatch(tree.processKey);
         return;
       }
-      entry.localKey = tree.key;
+      entry.localKey = tree.processKey;
       entry.limit = this.limitFor(entry);
       if (!this.local.running) this.local.start();
       entry.poller.dispose();
@@ -399,15 +399,15 @@ export class JupyterServerSource implements SampleSource, Disposable {
   }
 
   private onLocalSample(sample: TreeSample): void {
-    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === sample.key);
+    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === sample.processKey);
     if (!entry || entry.state === 'ended') return;
     entry.lastBytes = sample.rssBytes;
-    this.emit(this.sampleListeners, { ...sample, key: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
+    this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 
   /** The local PID ended: a restart or a shutdown. The protocol tells which. */
   private onLocalExit(exit: TreeExit): void {
-    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === exit.key);
+    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === exit.processKey);
     if (!entry || entry.state === 'ended') return;
     entry.localKey = undefined;
     entry.poller = this.makePoller(entry);
@@ -429,7 +429,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     entry.reason = cause === 'server-gone' ? 'the server is gone' : 'shut down';
     this.closeEntry(entry);
     this.emit(this.exitListeners, {
-      key: entry.key,
+      processKey: entry.key,
       pid: entry.pid ?? 0,
       t: this.now(),
       lastRssBytes: entry.lastBytes,

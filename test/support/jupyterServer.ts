@@ -111,12 +111,17 @@ export class TestJupyterServer {
     return connection;
   }
 
-  /** Starts a cell; `done` resolves with its execute_reply status. */
-  async execute(kernel: Kernel.IKernelConnection, code: string): Promise<{ done: Promise<string> }> {
+  /** Starts a cell; `done` resolves with its execute_reply status, `stdout()` is what it printed so far. */
+  async execute(kernel: Kernel.IKernelConnection, code: string): Promise<{ done: Promise<string>; stdout: () => string }> {
     await until('the test client to connect', () => kernel.connectionStatus === 'connected', 30_000, 50);
     const future = kernel.requestExecute({ code, store_history: false, allow_stdin: false });
+    let stdout = '';
+    future.onIOPub = (message) => {
+      if (message.header.msg_type === 'stream') stdout += (message.content as KernelMessage.IStreamMsg['content']).text;
+      if (message.header.msg_type === 'error') stdout += `ERROR ${(message.content as KernelMessage.IErrorMsg['content']).evalue}`;
+    };
     const done = future.done.then((reply: KernelMessage.IExecuteReplyMsg) => reply.content.status);
-    return { done };
+    return { done, stdout: () => stdout };
   }
 
   /** Waits until the kernel is busy running a cell (iopub status), after `execute`. */
