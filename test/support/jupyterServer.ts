@@ -21,6 +21,7 @@ export interface StartOptions {
 
 export class TestJupyterServer {
   private readonly connections: Kernel.IKernelConnection[] = [];
+  private stopped = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -130,6 +131,8 @@ export class TestJupyterServer {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return; // the PID may belong to another process by now
+    this.stopped = true;
     for (const connection of this.connections) connection.dispose();
     const kernels = listChildren(this.pid);
     if (this.child.exitCode === null) {
