@@ -18,6 +18,8 @@ import { MemoryPanel, type PanelHooks } from './vscode/panel/memoryPanel';
 import { PythonInterpreters } from './vscode/pythonExtension';
 import { EvidenceDiagnostics } from './vscode/quickFix/evidenceDiagnostics';
 import { MemoryFixProvider } from './vscode/quickFix/memoryFixProvider';
+import { RemoteCommands } from './vscode/remote/remoteCommands';
+import { RemoteServers } from './vscode/remote/remoteServers';
 import { MemoryGauge } from './vscode/statusBar/memoryGauge';
 
 /** What the extension hands to its own tests (only in test mode). */
@@ -29,6 +31,7 @@ export interface KernelMemoryWatchTestApi {
   readonly gauge: MemoryGauge;
   readonly diagnostics: EvidenceDiagnostics;
   readonly settings: () => Settings;
+  readonly remote: RemoteServers;
   /** How long `activate` took (ms), for the E2E run to report. */
   readonly activationMs: number;
   setPanelHooks(hooks: PanelHooks): void;
@@ -80,6 +83,14 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     }),
   );
 
+  const remote = new RemoteServers(model, context.secrets, log, {
+    intervalMs: () => settings.remoteIntervalMs,
+    limitOverrideBytes: () => settings.limitOverrideBytes,
+  });
+  const remoteCommands = new RemoteCommands(remote, log);
+  context.subscriptions.push(remote);
+  void remoteCommands.connectConfigured(settings.remoteServers);
+
   const gauge = new MemoryGauge({
     model,
     settings: () => settings,
@@ -107,10 +118,14 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ShowEvidence, (seriesId?: unknown) => processCommands.showEvidence(seriesId)),
     vscode.commands.registerCommand(CommandId.ApplyPreferredFix, (seriesId?: unknown) => processCommands.applyPreferredFix(seriesId)),
     vscode.commands.registerCommand(CommandId.OpenScript, (seriesId?: unknown) => processCommands.openScript(seriesId)),
+    vscode.commands.registerCommand(CommandId.ConnectJupyterServer, () => remoteCommands.connect()),
+    vscode.commands.registerCommand(CommandId.DisconnectJupyterServer, () => remoteCommands.disconnect()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);
       model.setLimitOverride(settings.limitOverrideBytes);
+      remote.setLimitOverride(settings.limitOverrideBytes);
+      void remoteCommands.connectConfigured(settings.remoteServers);
       model.sampler.setInterval(settings.samplingIntervalMs);
       discovery.update();
       gauge.render();
@@ -128,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     gauge,
     diagnostics,
     settings: () => settings,
+    remote,
     activationMs,
     setPanelHooks: (hooks) => panel.setHooks(hooks),
     setKernelProvider: (provider) => kernels.setKernelProvider(provider),

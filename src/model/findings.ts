@@ -8,7 +8,7 @@ import type { Finding } from '../shared/protocol';
 export interface FindingSubject {
   readonly seriesId: string;
   readonly label: string;
-  readonly limit: MemoryLimit;
+  readonly limit: MemoryLimit | undefined;
 }
 
 /** The finding for a verdict, or undefined while the detector does not alarm. */
@@ -22,7 +22,7 @@ export function findingOf(subject: FindingSubject, verdict: Verdict): Finding | 
       `troughs climbed ${formatBytes(verdict.growthBytes)} within ${formatDuration(timescale)}` +
       `${verdict.teeth > 0 ? ` over ${verdict.teeth} teeth` : ''}: ${likelyCause(verdict.pattern)}`,
     forecast:
-      verdict.forecast.secondsToLimit === null
+      verdict.forecast.secondsToLimit === null || !subject.limit
         ? null
         : `reaches ${formatBytes(subject.limit.bytes)} (${describeLimitSource(subject.limit.source)}) in about ${formatDuration(verdict.forecast.secondsToLimit)}`,
     actions: [],

@@ -68,9 +68,15 @@ export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLi
   if (live.length === 0) return 'Kernel Memory Watch: no Python process is watched yet. Run a notebook cell or a Python script.';
   const rows = live.map((p) => {
     const forecast = p.alarm && p.secondsToLimit !== null ? `, limit in ${formatDuration(p.secondsToLimit)}` : '';
-    return `| ${escapeMarkdown(p.label)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
+    const name = p.source === 'remote' ? `${p.label} (remote)` : p.label;
+    if (p.status) return `| ${escapeMarkdown(name)} | ${escapeMarkdown(p.status)} | | | | [stop](${links.stopWatching(p.key)}) |`;
+    return `| ${escapeMarkdown(name)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
-  const lines = ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, '', `[$(graph) Open panel](${links.openPanel})`];
+  const lines = ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, ''];
+  // Remote kernels: what the figure is (the kernel's own report, or /proc here) and where it comes from.
+  const notes = live.filter((p) => p.note).map((p) => `- ${escapeMarkdown(p.label)}: ${escapeMarkdown(p.note!)}`);
+  if (notes.length > 0) lines.push(...notes, '');
+  lines.push(`[$(graph) Open panel](${links.openPanel})`);
   const current = links.current;
   if (current && current.actions.length > 0) {
     lines.push('', `${escapeMarkdown(current.label)}: ${current.actions.map((action) => `[${action.icon} ${action.title}](${action.link})`).join(' · ')}`);

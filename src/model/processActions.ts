@@ -31,11 +31,14 @@ export interface ActionContext {
 
 /** The actions that can work for this process, in the order they are offered. */
 export function processActions(process: ProcessView, context: ActionContext): ProcessActionKind[] {
-  if (process.exited) return process.source === 'kernel' ? [] : scriptActions(process, context);
+  if (process.exited) return process.source === 'kernel' || process.source === 'remote' ? [] : scriptActions(process, context);
   switch (process.source) {
     case 'kernel':
       // Without its notebook a kernel cannot be reached through the Jupyter extension.
       return process.resourceUri ? ['diagnose', 'release', 'showLedger'] : [];
+    case 'remote':
+      // The kernel bridge over a Jupyter Server is not wired yet.
+      return [];
     case 'terminal':
     case 'debug':
     case 'manual':

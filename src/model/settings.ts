@@ -2,6 +2,7 @@
 // back to its default, and the problem is reported once, naming the setting.
 
 import { parseByteSize } from '../core/byteSize';
+import { parseServerUrl, ServerUrlError } from '../remote/serverUrl';
 
 export interface Settings {
   readonly samplingIntervalMs: number;
@@ -17,6 +18,9 @@ export interface Settings {
   readonly autoReleaseThresholdMB: number;
   readonly autoReleaseMinIntervalSec: number;
   readonly quickFixEveryN: number;
+  /** Jupyter Server base URLs to connect to at start (normalised; tokens live in SecretStorage). */
+  readonly remoteServers: readonly string[];
+  readonly remoteIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -33,6 +37,8 @@ export const DEFAULT_SETTINGS: Settings = {
   autoReleaseThresholdMB: 200,
   autoReleaseMinIntervalSec: 30,
   quickFixEveryN: 10,
+  remoteServers: [],
+  remoteIntervalMs: 1000,
 };
 
 export interface SettingsResult {
@@ -96,7 +102,33 @@ export function readSettings(get: Raw): SettingsResult {
       autoReleaseThresholdMB: number('autoRelease.thresholdMB', DEFAULT_SETTINGS.autoReleaseThresholdMB, 1, 1_000_000),
       autoReleaseMinIntervalSec: number('autoRelease.minIntervalSec', DEFAULT_SETTINGS.autoReleaseMinIntervalSec, 1, 86_400),
       quickFixEveryN: number('quickFix.everyN', DEFAULT_SETTINGS.quickFixEveryN, 1, 1_000_000),
+      remoteServers: readServerList(get('remote.servers'), problems),
+      remoteIntervalMs: number('remote.interval', DEFAULT_SETTINGS.remoteIntervalMs, 100, 60_000),
     },
     problems,
   };
+}
+
+/** `kernelMemoryWatch.remote.servers`: each malformed entry is named and skipped; the rest are kept. */
+function readServerList(value: unknown, problems: string[]): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`kernelMemoryWatch.remote.servers must be a list of URLs such as ["http://127.0.0.1:8888/"] (got ${typeof value}); connecting to none.`);
+    return [];
+  }
+  const urls: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry !== 'string') {
+      problems.push(`kernelMemoryWatch.remote.servers[${index}] must be a URL string (got ${typeof entry}); skipped.`);
+      return;
+    }
+    try {
+      const { baseUrl } = parseServerUrl(entry);
+      if (!urls.includes(baseUrl)) urls.push(baseUrl);
+    } catch (error) {
+      if (!(error instanceof ServerUrlError)) throw error;
+      problems.push(`kernelMemoryWatch.remote.servers[${index}]: ${error.message}; skipped.`);
+    }
+  });
+  return urls;
 }

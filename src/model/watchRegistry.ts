@@ -17,11 +17,16 @@ export interface WatchedProcess {
   readonly source: ProcessSource;
   resourceUri?: string;
   detector: GrowthDetector;
-  limit: MemoryLimit;
+  /** Undefined only for a remote kernel that has not replied yet and no override. */
+  limit: MemoryLimit | undefined;
+  note?: string;
+  status?: string;
   rssBytes: number;
   childCount: number;
   exited: boolean;
   wasAlarmed: boolean;
+  /** Fed by another source (MemoryModel.attach) instead of the local sampler. */
+  readonly fed?: boolean;
 }
 
 export class WatchRegistry {
@@ -91,9 +96,11 @@ export function viewOf(entry: WatchedProcess): ProcessView {
     troughSlopeBytesPerSec: verdict.troughSlopeBytesPerSec,
     growthBytes: verdict.growthBytes,
     teeth: verdict.teeth,
-    limitBytes: entry.limit.bytes,
-    limitSource: describeLimitSource(entry.limit.source),
+    limitBytes: entry.limit?.bytes ?? null,
+    limitSource: entry.limit ? describeLimitSource(entry.limit.source) : null,
     secondsToLimit: verdict.forecast.secondsToLimit,
     exited: entry.exited,
+    ...(entry.note !== undefined ? { note: entry.note } : {}),
+    ...(entry.status !== undefined ? { status: entry.status } : {}),
   };
 }

@@ -13,7 +13,8 @@ export interface ProcessView {
   readonly key: string;
   readonly pid: number;
   readonly label: string;
-  readonly source: 'kernel' | 'terminal' | 'debug' | 'manual';
+  /** `remote`: a kernel of a Jupyter Server, sampled through the kernel protocol. */
+  readonly source: 'kernel' | 'terminal' | 'debug' | 'manual' | 'remote';
   /** Notebook or script this process belongs to, when known. */
   readonly resourceUri?: string;
   readonly rssBytes: number;
@@ -27,6 +28,13 @@ export interface ProcessView {
   readonly limitSource: string | null;
   readonly secondsToLimit: number | null;
   readonly exited: boolean;
+  /**
+   * What the figure is and where it comes from, or why there is none (a remote kernel that does
+   * not report its memory, or does not answer), in plain words.
+   */
+  readonly note?: string;
+  /** Set while a remote kernel gives no figure: "connecting", "not answering", "does not report its memory". */
+  readonly status?: string;
 }
 
 export interface ChartPoint {

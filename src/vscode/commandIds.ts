@@ -14,4 +14,6 @@ export const enum CommandId {
   ShowEvidence = 'kernelMemoryWatch.showEvidence',
   ApplyPreferredFix = 'kernelMemoryWatch.applyPreferredFix',
   OpenScript = 'kernelMemoryWatch.openScript',
+  ConnectJupyterServer = 'kernelMemoryWatch.connectJupyterServer',
+  DisconnectJupyterServer = 'kernelMemoryWatch.disconnectJupyterServer',
 }

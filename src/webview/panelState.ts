@@ -125,7 +125,9 @@ export function visibleMarkers(state: Pick<PanelState, 'markers' | 'series' | 'w
 
 /** The text of a process in the picker. */
 export function processOptionText(process: ProcessView): string {
-  return `${process.label} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
+  const name = process.source === 'remote' ? `${process.label} (remote)` : process.label;
+  if (process.status) return `${name} — ${process.status}`;
+  return `${name} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
 }
 
 /** A finding's detail line with its forecast. */

@@ -23,6 +23,7 @@ export function renderProcessPicker(select: HTMLSelectElement, processes: readon
       const option = document.createElement('option');
       option.value = process.key;
       option.textContent = texts[i];
+      if (process.note) option.title = process.note;
       return option;
     }),
   );

@@ -67,4 +67,15 @@ describe('status-bar gauge', () => {
     assert.doesNotMatch(gaugeTooltip([process({})], { openPanel: 'x', stopWatching: () => '', current: { label: 'p', actions: [] } }), /p: /, 'no actions, no line');
     assert.match(gaugeTooltip([], { openPanel: 'x', stopWatching: () => '' }), /Run a notebook cell or a Python script/);
   });
+
+  it('tooltip: a remote kernel is marked remote, with the limit\'s source and a note on its figure, or its status', () => {
+    const remote = process({ key: 'r', label: 'demo.ipynb', source: 'remote', limitSource: "the kernel host's RAM (usage_reply)", note: 'the memory the kernel reports' });
+    const silent = process({ key: 's', label: 'old.ipynb', source: 'remote', rssBytes: 0, status: 'does not report its memory', note: 'it needs ipykernel ≥ 6.11 with psutil' });
+    const tooltip = gaugeTooltip([remote, silent], { openPanel: 'command:open', stopWatching: (key) => `command:stop?${key}` });
+    const lines = tooltip.split('\n');
+    assert.ok(lines.includes("| demo\\.ipynb \\(remote\\) | 500 MB | → | flat | the kernel host's RAM \\(usage\\_reply\\) | [stop](command:stop?r) |"), tooltip);
+    assert.ok(lines.includes('| old\\.ipynb \\(remote\\) | does not report its memory | | | | [stop](command:stop?s) |'), tooltip);
+    assert.ok(lines.includes('- demo\\.ipynb: the memory the kernel reports'), tooltip);
+    assert.ok(lines.includes('- old\\.ipynb: it needs ipykernel ≥ 6\\.11 with psutil'), tooltip);
+  });
 });

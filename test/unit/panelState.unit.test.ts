@@ -111,6 +111,8 @@ describe('panel state', () => {
 
   it('words a process and a finding as the panel shows them', () => {
     assert.equal(processOptionText(processView('job.py', { rssBytes: 300 * MB, pattern: 'steady-growth', alarm: true })), 'job.py — 300 MB (steady-growth, alarm)');
+    assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', rssBytes: 120 * MB })), 'demo.ipynb (remote) — 120 MB (flat)');
+    assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', status: 'not answering' })), 'demo.ipynb (remote) — not answering');
     const finding: Finding = { key: 'a', title: 't', detail: 'd', forecast: null, actions: [{ command: 'kernelMemoryWatch.exportCsv', title: 'Export CSV' }] };
     assert.equal(findingDetail(finding), 'd');
     assert.equal(findingDetail({ ...finding, forecast: 'f' }), 'd — f');

@@ -28,4 +28,21 @@ describe('settings', () => {
     assert.equal(settings.errorShare, 0.9);
     assert.equal(problems.length, 1);
   });
+
+  it('reads the remote servers, normalised, naming and skipping each malformed entry', () => {
+    const values: Record<string, unknown> = {
+      'remote.servers': ['http://127.0.0.1:8888', 42, 'https://hub.example.org/user/ana/lab', 'http://h:1/?token=abc', 'http://127.0.0.1:8888/'],
+      'remote.interval': 500,
+    };
+    const { settings, problems } = readSettings((key) => values[key]);
+    assert.deepEqual(settings.remoteServers, ['http://127.0.0.1:8888/', 'https://hub.example.org/user/ana/']);
+    assert.equal(settings.remoteIntervalMs, 500);
+    assert.deepEqual(problems.map((p) => p.slice(0, 38)), ['kernelMemoryWatch.remote.servers[1] mu', 'kernelMemoryWatch.remote.servers[3]: t']);
+    assert.ok(problems.every((p) => !p.includes('abc')), 'a token typed into the setting is not repeated');
+    const notAList = readSettings((key) => ({ 'remote.servers': 'http://x/', 'remote.interval': 5 })[key as 'remote.servers']);
+    assert.deepEqual(notAList.settings.remoteServers, []);
+    assert.equal(notAList.settings.remoteIntervalMs, 1000);
+    assert.match(notAList.problems[0], /must be a list of URLs/);
+    assert.match(notAList.problems[1], /remote\.interval must be a number from 100 to 60000/);
+  });
 });

@@ -1,0 +1,100 @@
+// The Jupyter Servers this window is connected to: one JupyterServerSource and one feed into
+// the memory model per server. Tokens come from and go to SecretStorage only; messages and the
+// log name the server's URL, never its token.
+
+import * as vscode from 'vscode';
+import type { MemoryModel } from '../../model/memoryModel';
+import { RemoteKernelFeed } from '../../model/remoteFeed';
+import { tokenSecretKey } from '../../model/remoteConnect';
+import { JupyterServerSource } from '../../remote/jupyterServerSource';
+import { RemoteServerError } from '../../remote/serverConnection';
+import { parseServerUrl } from '../../remote/serverUrl';
+
+interface Connection {
+  readonly source: JupyterServerSource;
+  readonly feed: RemoteKernelFeed;
+  readonly gone: { dispose(): void };
+}
+
+export interface RemoteServerOptions {
+  readonly intervalMs: () => number;
+  readonly limitOverrideBytes: () => number | undefined;
+}
+
+const CONNECTED_CONTEXT = 'kernelMemoryWatch.remoteConnected';
+
+export class RemoteServers implements vscode.Disposable {
+  private readonly connections = new Map<string, Connection>(); // by base URL
+
+  constructor(
+    private readonly model: MemoryModel,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly options: RemoteServerOptions,
+  ) {}
+
+  /** Base URLs of the servers connected now (also those whose server went away, until Disconnect). */
+  urls(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  source(baseUrl: string): JupyterServerSource | undefined {
+    return this.connections.get(baseUrl)?.source;
+  }
+
+  storedToken(baseUrl: string): Thenable<string | undefined> {
+    return this.secrets.get(tokenSecretKey(baseUrl));
+  }
+
+  /**
+   * Connects and feeds the model. Throws ServerUrlError / RemoteServerError with a message
+   * naming the server, never the token. The token is kept only once the server accepted it.
+   */
+  async connect(url: string, token: string, keepToken = true): Promise<JupyterServerSource> {
+    const { baseUrl } = parseServerUrl(url);
+    this.disconnect(baseUrl);
+    const source = await JupyterServerSource.connect({ url: baseUrl, token, intervalMs: this.options.intervalMs(), limitOverrideBytes: this.options.limitOverrideBytes() });
+    if (keepToken) await this.secrets.store(tokenSecretKey(baseUrl), token);
+    const feed = new RemoteKernelFeed(this.model, source);
+    const gone = source.onServerGone((reason) => {
+      this.log.warn(reason);
+      void vscode.window.showWarningMessage(`Kernel Memory Watch: ${reason}. Its kernels' series have ended.`);
+    });
+    this.connections.set(baseUrl, { source, feed, gone });
+    this.log.info(`connected to the Jupyter Server at ${source.address.display}: ${source.kernels().length} kernel(s)`);
+    void vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT, true);
+    return source;
+  }
+
+  /** Stops watching the server's kernels and drops their series. */
+  disconnect(baseUrl: string): boolean {
+    const connection = this.connections.get(baseUrl);
+    if (!connection) return false;
+    this.connections.delete(baseUrl);
+    connection.gone.dispose();
+    connection.feed.dispose();
+    connection.source.dispose();
+    this.log.info(`disconnected from the Jupyter Server at ${baseUrl}`);
+    void vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT, this.connections.size > 0);
+    return true;
+  }
+
+  /** Forgets a token the server refused, so the next attempt asks for it. */
+  forgetToken(baseUrl: string): Thenable<void> {
+    return this.secrets.delete(tokenSecretKey(baseUrl));
+  }
+
+  setLimitOverride(bytes: number | undefined): void {
+    for (const { source } of this.connections.values()) source.setLimitOverride(bytes);
+  }
+
+  dispose(): void {
+    for (const baseUrl of this.urls()) this.disconnect(baseUrl);
+  }
+}
+
+/** A failure's message for the user: ours are already plain; anything else is named as such. */
+export function connectFailure(error: unknown): string {
+  if (error instanceof RemoteServerError || (error instanceof Error && error.name === 'ServerUrlError')) return error.message;
+  return `connecting failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+}
