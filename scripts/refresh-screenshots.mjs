@@ -8,7 +8,7 @@ const run = (command, args, env = process.env) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 run('npm', ['run', '--silent', 'build']);
-run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/e2e/ui.e2e.test.ts'], {
+run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/e2e/ui.e2e.test.ts', 'test/e2e/remote.ui.e2e.test.ts'], {
   ...process.env,
   KMW_SCREENSHOTS_DIR: resolve('docs/screenshots'),
 });

@@ -3,6 +3,7 @@
 // chromium, our webview's frame, the debugpy fixture, and what a failed test could not show.
 // See ../shared/guide/e2e.md for why each flag is there.
 
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,3 +120,39 @@ export async function explainFailure(error: unknown, server: CodeServer, page: P
   }
   return new Error(lines.join('\n'), { cause: error });
 }
+
+/**
+ * Runs one of our commands from the palette. On a busy machine the workbench can list commands
+ * before the extension's contributions have arrived (its activity-bar entry shows when they
+ * have), and keys can race the palette: wait for the entry, and reopen the palette until it
+ * offers the command before pressing Enter.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator('.activitybar [aria-label*="Kernel Memory"]').first().waitFor({ timeout: 60_000 });
+  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
+    await page.keyboard.type(title);
+    try {
+      await row.first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+let vsixPath: string | undefined;
+/** The `.vsix` of this checkout, packaged once per run (`npm run package`): the UI tests install that, not the source folder. */
+export function packagedVsix(): string {
+  if (!vsixPath) {
+    const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(packaged.status, 0, packaged.stderr + packaged.stdout);
+    vsixPath = join(ROOT, 'kernel-memory-watch.vsix');
+  }
+  return vsixPath;
+}
+

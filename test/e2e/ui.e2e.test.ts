@@ -4,40 +4,16 @@
 // CLI reads back. Screenshots go to a temporary folder (its path is printed), or to
 // $KMW_SCREENSHOTS_DIR: `npm run screenshots` points it at docs/screenshots/.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ROOT, e2eUnavailable, explainFailure, openWorkbench, startCodeServer, webviewFrame } from './harness';
+import { ROOT, e2eUnavailable, explainFailure, openWorkbench, packagedVsix, runCommand, startCodeServer, webviewFrame } from './harness';
 import { until } from '../support/wait';
 
 const SCREENSHOTS = process.env.KMW_SCREENSHOTS_DIR || join(tmpdir(), `kmw-ui-screenshots-${process.pid}`);
-
-/**
- * Runs one of our commands from the palette. On a busy machine the workbench can list commands
- * before the extension's contributions have arrived (its activity-bar entry shows when they
- * have), and keys can race the palette: wait for the entry, and reopen the palette until it
- * offers the command before pressing Enter.
- */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator('.activitybar [aria-label*="Kernel Memory"]').first().waitFor({ timeout: 60_000 });
-  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
-    await page.keyboard.type(title);
-    try {
-      await row.first().waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
-}
 
 async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
@@ -67,17 +43,6 @@ async function openCodeActions(page: Page, line: string): Promise<void> {
       await page.waitForTimeout(2000);
     }
   }
-}
-
-let vsixPath: string | undefined;
-/** The `.vsix` of this checkout, packaged once per run (`npm run package`): the UI tests install that, not the source folder. */
-function packagedVsix(): string {
-  if (!vsixPath) {
-    const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(packaged.status, 0, packaged.stderr + packaged.stdout);
-    vsixPath = join(ROOT, 'kernel-memory-watch.vsix');
-  }
-  return vsixPath;
 }
 
 describe('extension UI in a real VS Code', () => {

@@ -54,7 +54,13 @@ export class RemoteServers implements vscode.Disposable {
     const { baseUrl } = parseServerUrl(url);
     this.disconnect(baseUrl);
     const source = await JupyterServerSource.connect({ url: baseUrl, token, intervalMs: this.options.intervalMs(), limitOverrideBytes: this.options.limitOverrideBytes() });
-    if (keepToken) await this.secrets.store(tokenSecretKey(baseUrl), token);
+    if (keepToken) {
+      try {
+        await this.secrets.store(tokenSecretKey(baseUrl), token);
+      } catch {
+        this.log.warn(`the token for ${source.address.display} could not be kept in secret storage; it will be asked again next time`);
+      }
+    }
     const feed = new RemoteKernelFeed(this.model, source);
     const gone = source.onServerGone((reason) => {
       this.log.warn(reason);
