@@ -2,6 +2,7 @@ import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader } from '
 import { descendantsOf } from './processReader';
 import { PidusageReader } from './pidusageReader';
 import { ProcfsReader } from './procfsReader';
+import { PssEstimator, type MemberRss, type MemoryMeasure } from './pssEstimator';
 
 export interface Disposable {
   dispose(): void;
@@ -10,6 +11,8 @@ export interface Disposable {
 export interface ChildSample {
   readonly pid: number;
   readonly rssBytes: number;
+  /** Its PSS estimate, when the tree is measured by PSS. */
+  readonly pssBytes?: number;
   readonly argv: readonly string[];
 }
 
@@ -20,8 +23,17 @@ export interface TreeSample {
   readonly pid: number;
   /** Milliseconds since the epoch. */
   readonly t: number;
-  /** Root plus every live descendant. */
+  /** The tree's memory, in `measure`: what the detector, the gauge and the chart follow. */
+  readonly memoryBytes: number;
+  /**
+   * `pss` for a tree with children (each shared page counted once, from smaps_rollup), `rss` for
+   * a process alone, or where smaps_rollup is missing or unreadable (`measureNote` says why).
+   */
+  readonly measure: MemoryMeasure;
+  readonly measureNote?: string;
+  /** Summed RSS of the root and every live descendant (pages shared after fork counted in each). */
   readonly rssBytes: number;
+  /** The root's own RSS. */
   readonly selfBytes: number;
   readonly children: readonly ChildSample[];
   /** Present on the ticks where the slower breakdown was read. */
@@ -65,6 +77,8 @@ export interface SamplerOptions {
   readonly childScanIntervalMs?: number;
   /** RssAnon/RssFile/VmSwap change meaning slowly; reading status costs 3× statm. */
   readonly detailIntervalMs?: number;
+  /** Each process's shared share (RSS − PSS) is re-read this often (default 5 s) for trees with children. */
+  readonly pssRefreshIntervalMs?: number;
   readonly now?: () => number;
 }
 
@@ -94,6 +108,7 @@ export class ProcessTreeSampler implements Disposable {
   private readonly detailIntervalMs: number;
   private readonly now: () => number;
   private readonly trees = new Map<string, TreeState>();
+  private readonly pss: PssEstimator;
   private readonly sampleListeners = new Set<(sample: TreeSample) => void>();
   private readonly exitListeners = new Set<(exit: TreeExit) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -107,6 +122,7 @@ export class ProcessTreeSampler implements Disposable {
     this.childScanIntervalMs = options.childScanIntervalMs ?? 5000;
     this.detailIntervalMs = options.detailIntervalMs ?? 5000;
     this.now = options.now ?? Date.now;
+    this.pss = new PssEstimator({ refreshIntervalMs: options.pssRefreshIntervalMs });
   }
 
   onSample(listener: (sample: TreeSample) => void): Disposable {
@@ -137,6 +153,7 @@ export class ProcessTreeSampler implements Disposable {
     const tree = this.trees.get(key);
     if (!tree) return false;
     this.trees.delete(key);
+    this.pss.forget(key);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     return true;
   }
@@ -216,21 +233,29 @@ export class ProcessTreeSampler implements Disposable {
         this.endTree(tree, t, 'exited');
         continue;
       }
-      let rssBytes = selfBytes;
+      const members: MemberRss[] = [{ pid: tree.info.pid, rssBytes: selfBytes }];
+      for (const child of tree.children) {
+        const childBytes = rssByPid.get(child.pid);
+        if (childBytes) members.push({ pid: child.pid, rssBytes: childBytes }); // else it ended; the next scan drops it
+      }
+      if (members.length > 1) await this.pss.refresh(tree.info.key, members, t, (pid) => this.reader.rollup(pid));
+      const figure = this.pss.figure(tree.info.key, members);
       const children: ChildSample[] = [];
       for (const child of tree.children) {
         const childBytes = rssByPid.get(child.pid);
-        if (!childBytes) continue; // a worker that ended; the next scan drops it
-        rssBytes += childBytes;
-        children.push({ pid: child.pid, rssBytes: childBytes, argv: child.argv });
+        const pssBytes = figure.pssByPid.get(child.pid);
+        // A child that exited between the statm read and smaps_rollup's is not counted: not listed either.
+        if (!childBytes || (figure.measure === 'pss' && pssBytes === undefined)) continue;
+        children.push({ pid: child.pid, rssBytes: childBytes, pssBytes, argv: child.argv });
       }
+      const { bytes: memoryBytes, measure, note: measureNote, rssBytes } = figure;
       tree.lastRssBytes = rssBytes;
       let detail: MemoryDetail | undefined;
       if (t - tree.lastDetailAt >= this.detailIntervalMs) {
         tree.lastDetailAt = t;
         detail = await this.reader.detail(tree.info.pid).catch(() => undefined);
       }
-      this.emitSample({ key: tree.info.key, pid: tree.info.pid, t, rssBytes, selfBytes, children, detail });
+      this.emitSample({ key: tree.info.key, pid: tree.info.pid, t, memoryBytes, measure, measureNote, rssBytes, selfBytes, children, detail });
     }
   }
 
@@ -261,6 +286,7 @@ export class ProcessTreeSampler implements Disposable {
 
   private endTree(tree: TreeState, t: number, reason: TreeExit['reason']): void {
     if (!this.trees.delete(tree.info.key)) return;
+    this.pss.forget(tree.info.key);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     const exit: TreeExit = { key: tree.info.key, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
     for (const listener of [...this.exitListeners]) {

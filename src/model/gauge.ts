@@ -1,6 +1,6 @@
 // What the status-bar gauge shows: which process, its text, its colour, its tooltip table. Pure.
 
-import { formatBytes, formatDuration, trendArrow } from '../core/format';
+import { formatBytes, formatDuration, measureLabel, trendArrow } from '../core/format';
 import type { ProcessView } from '../shared/protocol';
 import type { Settings } from './settings';
 
@@ -54,15 +54,23 @@ export interface TooltipLinks {
   readonly stopWatching: (seriesId: string) => string;
 }
 
-/** Markdown: a table of every watched process, then command links. */
+/** The figure and which measure it is: a tree's PSS shows its summed RSS beside it. */
+function memoryCell(p: ProcessView): string {
+  const rss = p.measure === 'pss' ? ` (RSS ${formatBytes(p.summedRssBytes)})` : '';
+  return `${formatBytes(p.rssBytes)} ${measureLabel(p.measure)}${rss}`;
+}
+
+/** Markdown: a table of every watched process, then why a tree is measured by RSS, then command links. */
 export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLinks): string {
   const live = processes.filter((p) => !p.exited);
   if (live.length === 0) return 'Kernel Memory Watch: no Python process is watched yet. Run a notebook cell or a Python script.';
   const rows = live.map((p) => {
     const forecast = p.alarm && p.secondsToLimit !== null ? `, limit in ${formatDuration(p.secondsToLimit)}` : '';
-    return `| ${escapeMarkdown(p.label)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
+    return `| ${escapeMarkdown(p.label)} | ${memoryCell(p)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
+  const notes = live.filter((p) => p.measureNote).map((p) => `${escapeMarkdown(p.label)}: ${escapeMarkdown(p.measureNote!)}`);
   const actions = [`[$(graph) Open panel](${links.openPanel})`];
   if (links.diagnose) actions.push(`[$(beaker) Diagnose](${links.diagnose})`);
-  return ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, '', actions.join(' · ')].join('\n');
+  const table = ['| Process | Memory | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows];
+  return [...table, '', ...notes.flatMap((note) => [note, '']), actions.join(' · ')].join('\n');
 }

@@ -35,6 +35,9 @@ interface Entry {
   detector: GrowthDetector;
   limit: MemoryLimit;
   rssBytes: number;
+  measure: ProcessView['measure'];
+  measureNote: string | null;
+  summedRssBytes: number;
   childCount: number;
   exited: boolean;
   wasAlarmed: boolean;
@@ -100,6 +103,9 @@ export class MemoryModel implements Disposable {
         detector: new GrowthDetector({ limitBytes: limit.bytes }),
         limit,
         rssBytes: 0,
+        measure: 'rss',
+        measureNote: null,
+        summedRssBytes: 0,
         childCount: 0,
         exited: false,
         wasAlarmed: false,
@@ -252,12 +258,13 @@ export class MemoryModel implements Disposable {
     const entry = this.byKey.get(sample.key);
     if (!entry) return;
     const t = sample.t / 1000;
-    entry.rssBytes = sample.rssBytes;
+    const bytes = sample.memoryBytes; // the tree's PSS when it has children, else its RSS
+    Object.assign(entry, { rssBytes: bytes, measure: sample.measure, measureNote: sample.measureNote ?? null, summedRssBytes: sample.rssBytes });
     entry.childCount = sample.children.length;
-    entry.detector.push(t, sample.rssBytes);
-    this.store.append(entry.seriesId, t, sample.rssBytes);
+    entry.detector.push(t, bytes);
+    this.store.append(entry.seriesId, t, bytes);
     const pending = (this.pending.points[entry.seriesId] ??= []);
-    pending.push({ t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
+    pending.push({ t: sample.t, min: bytes, max: bytes });
     // Nobody took the deltas (the panel is hidden): it rebuilds from a snapshot when shown.
     if (pending.length > MAX_PENDING_POINTS) pending.splice(0, pending.length - MAX_PENDING_POINTS);
     // The full verdict is built lazily (views, findings); a sample needs only the alarm bit.
@@ -267,7 +274,7 @@ export class MemoryModel implements Disposable {
       this.addMarker(entry, { t, kind: 'alarm', label: `${pattern}: ${likelyCause(pattern)}` });
     }
     entry.wasAlarmed = alarm;
-    for (const listener of [...this.sampleListeners]) listener(entry.seriesId, sample.t, sample.rssBytes);
+    for (const listener of [...this.sampleListeners]) listener(entry.seriesId, sample.t, bytes);
     this.emit();
   }
 
@@ -301,6 +308,9 @@ export class MemoryModel implements Disposable {
       source: entry.source,
       resourceUri: entry.resourceUri,
       rssBytes: entry.rssBytes,
+      measure: entry.measure,
+      measureNote: entry.measureNote,
+      summedRssBytes: entry.summedRssBytes,
       childCount: entry.childCount,
       pattern: verdict.pattern,
       alarm: verdict.alarm,

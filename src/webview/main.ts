@@ -13,7 +13,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { ChartMarker, ChartPoint, Finding, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../shared/protocol';
-import { formatBytes } from '../core/format';
+import { formatBytes, measureLabel } from '../core/format';
 import { SeriesBuffer, type XY } from './seriesBuffer';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
@@ -193,7 +193,7 @@ function nearestY(marker: ChartMarker): number {
  * every sample would close it under the user's pointer and drop keyboard focus.
  */
 function renderProcesses(): void {
-  const texts = processes.map((process) => `${process.label} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`);
+  const texts = processes.map((process) => `${process.label} — ${formatBytes(process.rssBytes)} ${measureLabel(process.measure)} (${process.pattern}${process.alarm ? ', alarm' : ''})`);
   const options = processSelect.options;
   const sameKeys = options.length === processes.length && processes.every((process, i) => options[i].value === process.key);
   if (sameKeys) {
