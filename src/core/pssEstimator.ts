@@ -31,6 +31,14 @@ export interface PssEstimatorOptions {
   /** Full re-read of every member's share (default 5 s: sharing changes as workers write). */
   readonly refreshIntervalMs?: number;
   /**
+   * While a full re-read finds every share where it was (an idle pool), the interval doubles up
+   * to this (default 30 s): a re-read of a 500 MB process costs 3–9 ms of CPU, so a pool sitting
+   * idle for hours would otherwise cost more than all its statm reads. Any move of a share, of
+   * the members or of the tree's RSS brings it back to `refreshIntervalMs`. Copy-on-write that
+   * RSS cannot see (workers touching shared objects) then shows within this bound.
+   */
+  readonly maxRefreshIntervalMs?: number;
+  /**
    * A fork or an exit moves every member's share; re-read them all then, but not more often
    * than this (default 1 s), so a tree whose short-lived children churn does not pay a full
    * re-read every tick. A new member is always read at once.
@@ -45,7 +53,14 @@ interface TreeShares {
   unsupported: boolean;
   membersKey: string;
   lastFullAt: number;
+  intervalMs: number;
+  rssAtFull: number;
 }
+
+/** A share that moved by less than this (or 2 % of itself) since the last full re-read is where it was. */
+const STABLE_SHARE_BYTES = 1024 * 1024;
+/** The tree's RSS moving by more than this share since the last full re-read ends a backed-off interval. */
+const RSS_MOVE_SHARE = 0.05;
 
 export const NOTE_UNSUPPORTED = 'RSS: smaps_rollup is missing here (Linux 4.14+ only), so pages shared by the tree are counted in every process';
 
@@ -55,11 +70,13 @@ export function noteUnreadable(pid: number): string {
 
 export class PssEstimator {
   private readonly refreshIntervalMs: number;
+  private readonly maxRefreshIntervalMs: number;
   private readonly changeSpacingMs: number;
   private readonly trees = new Map<string, TreeShares>();
 
   constructor(options: PssEstimatorOptions = {}) {
     this.refreshIntervalMs = options.refreshIntervalMs ?? 5000;
+    this.maxRefreshIntervalMs = Math.max(this.refreshIntervalMs, options.maxRefreshIntervalMs ?? 30_000);
     this.changeSpacingMs = options.changeSpacingMs ?? 1000;
   }
 
@@ -101,7 +118,7 @@ export class PssEstimator {
   private treeState(treeKey: string): TreeShares {
     let tree = this.trees.get(treeKey);
     if (!tree) {
-      tree = { shares: new Map(), unreadable: new Set(), unsupported: false, membersKey: '', lastFullAt: -Infinity };
+      tree = { shares: new Map(), unreadable: new Set(), unsupported: false, membersKey: '', lastFullAt: -Infinity, intervalMs: this.refreshIntervalMs, rssAtFull: 0 };
       this.trees.set(treeKey, tree);
     }
     return tree;
@@ -117,14 +134,20 @@ export class PssEstimator {
     const membersKey = members.map((member) => member.pid).join(',');
     const changed = membersKey !== tree.membersKey;
     tree.membersKey = membersKey;
-    const full = now - tree.lastFullAt >= this.refreshIntervalMs || (changed && now - tree.lastFullAt >= this.changeSpacingMs);
+    let rssBytes = 0;
+    for (const member of members) rssBytes += member.rssBytes;
+    if (changed || Math.abs(rssBytes - tree.rssAtFull) > RSS_MOVE_SHARE * tree.rssAtFull) tree.intervalMs = this.refreshIntervalMs;
+    const sinceFull = now - tree.lastFullAt;
+    const full = sinceFull >= tree.intervalMs || (changed && sinceFull >= this.changeSpacingMs);
     const live = new Set(members.map((member) => member.pid));
     for (const pid of [...tree.shares.keys()]) if (!live.has(pid)) tree.shares.delete(pid);
     for (const pid of [...tree.unreadable]) if (!live.has(pid)) tree.unreadable.delete(pid);
     const toRead = full ? members : members.filter((member) => !tree.shares.has(member.pid) && !tree.unreadable.has(member.pid));
     if (toRead.length === 0) return;
+    const before = full ? new Map(tree.shares) : undefined;
     if (full) {
       tree.lastFullAt = now;
+      tree.rssAtFull = rssBytes;
       tree.unreadable.clear();
     }
     for (const member of toRead) {
@@ -147,5 +170,16 @@ export class PssEstimator {
         tree.shares.set(member.pid, Math.max(0, reading.rssBytes - reading.pssBytes));
       }
     }
+    if (before) tree.intervalMs = !changed && sharesHeld(before, tree.shares) ? Math.min(this.maxRefreshIntervalMs, tree.intervalMs * 2) : this.refreshIntervalMs;
   }
+}
+
+/** Whether every share of `after` was already in `before`, within noise. */
+function sharesHeld(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): boolean {
+  if (before.size !== after.size) return false;
+  for (const [pid, share] of after) {
+    const previous = before.get(pid);
+    if (previous === undefined || Math.abs(share - previous) > Math.max(STABLE_SHARE_BYTES, 0.02 * previous)) return false;
+  }
+  return true;
 }

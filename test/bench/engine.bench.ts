@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GrowthDetector } from '../../src/core/detector';
 import { PidusageReader } from '../../src/core/pidusageReader';
+import { descendantsOf } from '../../src/core/processReader';
 import { ProcfsReader } from '../../src/core/procfsReader';
 import { ProcessTreeSampler } from '../../src/core/sampler';
 import { SeriesStore } from '../../src/core/seriesStore';
@@ -48,6 +49,55 @@ async function sampleCost(makeReader: () => ProcfsReader | PidusageReader, pids:
   if (samples < ticks * pids.length) throw new Error(`only ${samples} samples`);
   sampler.dispose();
   return cost;
+}
+
+/** A parent holding 500 MB and 4 workers forked after it, idle: the tree PSS is for. */
+async function startForkPool(): Promise<{ root: ChildProcess; pids: number[] }> {
+  const code = [
+    'import multiprocessing as mp, time',
+    'held = bytearray(b"\\x01") * (500 * 1024 * 1024)',
+    'kids = [mp.get_context("fork").Process(target=time.sleep, args=(600,), daemon=True) for _ in range(4)]',
+    'for k in kids: k.start()',
+    'print("ready", flush=True)',
+    'time.sleep(600)',
+  ].join('\n');
+  const root = spawn('/usr/bin/python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => root.stdout.once('data', resolve));
+  const pids = [root.pid!, ...descendantsOf(root.pid!, new ProcfsReader().listProcessesSync()).map((proc) => proc.pid)];
+  return { root, pids };
+}
+
+/** CPU µs of one smaps_rollup read (the median of 9 batches) of the 500 MB parent. */
+function pssRefreshCost(pid: number): number {
+  const reader = new ProcfsReader();
+  const batches: number[] = [];
+  for (let batch = 0; batch < 9; batch++) {
+    const before = cpuMicros();
+    for (let i = 0; i < 20; i++) if (typeof reader.rollupSync(pid) === 'string') throw new Error('no smaps_rollup');
+    batches.push((cpuMicros() - before) / 20);
+  }
+  return batches.sort((a, b) => a - b)[4];
+}
+
+/** CPU µs per tick of one watched tree, on a simulated 4 Hz clock (so the 5-s share refresh comes every 20 ticks). */
+async function treeTickCost(reader: ProcfsReader, pid: number, ticks: number): Promise<{ perTick: number; measure: string }> {
+  let clock = 0;
+  const sampler = new ProcessTreeSampler({ reader, now: () => clock });
+  let measure = '';
+  sampler.onSample((sample) => (measure = sample.measure));
+  await sampler.watch(pid);
+  for (let i = 0; i < 20; i++) {
+    clock += 250;
+    await sampler.tick();
+  }
+  const before = cpuMicros();
+  for (let i = 0; i < ticks; i++) {
+    clock += 250;
+    await sampler.tick();
+  }
+  const perTick = (cpuMicros() - before) / ticks;
+  sampler.dispose();
+  return { perTick, measure };
 }
 
 function rawStatmCost(pids: number[], rounds: number): number {
@@ -112,6 +162,26 @@ async function main(): Promise<void> {
     print('pidusage_cost_us_per_process', await sampleCost(() => new PidusageReader(), pids, 100), 'us');
   } finally {
     for (const child of sleepers) child.kill('SIGKILL');
+  }
+  const pool = await startForkPool();
+  try {
+    if (pool.pids.length < 5) throw new Error(`the fork pool has ${pool.pids.length - 1} workers`);
+    print('pss_refresh_us', pssRefreshCost(pool.root.pid!), 'us');
+    const tree = await treeTickCost(new ProcfsReader(), pool.root.pid!, 400);
+    if (tree.measure !== 'pss') throw new Error(`the fork pool was measured by ${tree.measure}`);
+    print('sampler_tick_us_4children', tree.perTick, 'us');
+    // the same tree by summed RSS only (as where smaps_rollup is missing): what PSS adds
+    const rssOnly = new ProcfsReader();
+    rssOnly.rollup = () => Promise.resolve('unsupported');
+    print('sampler_tick_us_4children_rss_only', (await treeTickCost(rssOnly, pool.root.pid!, 400)).perTick, 'us');
+  } finally {
+    for (const pid of pool.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
   const throughput = detectorThroughput();
   print('detector_samples_per_sec', throughput.pushOnly, 'samples/s');

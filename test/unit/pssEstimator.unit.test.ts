@@ -70,6 +70,26 @@ describe('PSS estimator', () => {
     assert.equal(reads.length, 10, 'every member again after the refresh interval');
   });
 
+  it('backs off while an idle pool keeps its shares, and comes back when its RSS moves', async () => {
+    const estimator = new PssEstimator({ refreshIntervalMs: 5000, maxRefreshIntervalMs: 30_000 });
+    const { read, reads } = rollups(poolRollups);
+    const fullReadsAt: number[] = [];
+    for (let t = 0; t <= 90_000; t += 250) {
+      const before = reads.length;
+      await estimator.refresh('k', pool(), t, read);
+      if (reads.length > before) fullReadsAt.push(t);
+    }
+    assert.deepEqual(fullReadsAt, [0, 5000, 15_000, 35_000, 65_000]);
+    // the parent grows by 10 % of the tree: the next re-read is 5 s after the last one
+    const grownAt = 70_000;
+    for (let t = 90_250; t <= 96_000; t += 250) {
+      const before = reads.length;
+      await estimator.refresh('k', pool(t >= grownAt ? 260 * MB : 0), t, read);
+      if (reads.length > before) fullReadsAt.push(t);
+    }
+    assert.equal(fullReadsAt[5], 90_250, 'due at once: more than the base interval since the last re-read');
+  });
+
   it('reads a new child at once, and every member once the change spacing allows', async () => {
     const estimator = new PssEstimator({ refreshIntervalMs: 5000, changeSpacingMs: 1000 });
     const { read, reads } = rollups({ ...poolRollups, 15: { rssBytes: 505 * MB, pssBytes: 84 * MB } });
