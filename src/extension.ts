@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
 
   let settings = loadSettings(log);
   const model = new MemoryModel({
-    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs }),
+    // a process idle for a minute is sampled at 1 Hz; any move, cell or terminal command wakes it
+    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs, adaptiveRate: true }),
     limitOverrideBytes: settings.limitOverrideBytes,
     historySec: settings.historyHours * 3600,
   });
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ExportCsv, (key?: unknown) => panel.exportCsv(typeof key === 'string' ? key : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
+    vscode.window.onDidStartTerminalShellExecution(() => model.wake()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);

@@ -233,6 +233,12 @@ export class MemoryModel implements Disposable {
     return this.entries.get(seriesId)?.limit;
   }
 
+  /** Back to the configured sampling rate at once, for one series or all (a cell or a terminal command starts). */
+  wake(seriesId?: string): void {
+    const entry = seriesId === undefined ? undefined : this.entries.get(seriesId);
+    if (seriesId === undefined || entry) this.sampler.wake(entry?.key);
+  }
+
   /** Marks an event on a series' chart (cell runs, releases). */
   mark(seriesId: string, kind: SeriesMarker['kind'], label: string, tMs = Date.now()): void {
     const entry = this.entries.get(seriesId);

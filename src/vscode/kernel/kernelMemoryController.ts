@@ -299,6 +299,7 @@ export class KernelMemoryController implements vscode.Disposable, vscode.Noteboo
 
   private onCellStarted(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): void {
     const state = this.stateOf(notebook);
+    this.model.wake(state.seriesId); // its kernel may be sampled at the idle rate: the cell's peak needs the full one
     state.ledger.cellStarted(cellId(cell), `cell ${cell.index + 1}`, cell.executionSummary?.executionOrder ?? null, Date.now());
     this.ledgerChanged.fire(state.seriesId);
   }
