@@ -1,4 +1,4 @@
-import type { Pattern, Verdict } from './detector';
+import type { Pattern, Verdict } from './detector/types';
 import { PATTERNS } from './causes';
 import type { MemoryMeasure } from './pssEstimator';
 

@@ -58,7 +58,7 @@ export function defaultReader(): ProcessReader {
   return ProcfsReader.isAvailable() ? new ProcfsReader() : new PidusageReader();
 }
 
-export function keyOf(identity: ProcessIdentity): string {
+export function processKeyOf(identity: ProcessIdentity): string {
   return `${identity.pid}:${identity.startTime}`;
 }
 
@@ -107,20 +107,20 @@ export class ProcessTreeSampler implements Disposable {
     if (!Number.isSafeInteger(pid) || pid <= 0) throw new ProcessNotFoundError(pid);
     const identity = await this.reader.identity(pid);
     if (!identity) throw new ProcessNotFoundError(pid);
-    const key = keyOf(identity);
-    const existing = this.trees.get(key);
+    const processKey = processKeyOf(identity);
+    const existing = this.trees.get(processKey);
     if (existing) return existing.info;
-    const info: WatchedTree = { key, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
-    this.trees.set(key, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity, rate: this.newRate(), nextDueAt: this.now() });
+    const info: WatchedTree = { processKey, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
+    this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity, rate: this.newRate(), nextDueAt: this.now() });
     this.scanRequested = true; // find its children on the next tick, not 2 s later
     return info;
   }
 
-  unwatch(key: string): boolean {
-    const tree = this.trees.get(key);
+  unwatch(processKey: string): boolean {
+    const tree = this.trees.get(processKey);
     if (!tree) return false;
-    this.trees.delete(key);
-    this.pss.forget(key);
+    this.trees.delete(processKey);
+    this.pss.forget(processKey);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     return true;
   }
@@ -129,8 +129,8 @@ export class ProcessTreeSampler implements Disposable {
     return [...this.trees.values()].map((tree) => tree.info);
   }
 
-  isWatching(key: string): boolean {
-    return this.trees.has(key);
+  isWatching(processKey: string): boolean {
+    return this.trees.has(processKey);
   }
 
   start(): void {
@@ -150,10 +150,10 @@ export class ProcessTreeSampler implements Disposable {
   }
 
   /** Back to the configured rate at once (a cell or a terminal command starts): one tree, or all. */
-  wake(key?: string): void {
+  wake(processKey?: string): void {
     const now = this.now();
     for (const tree of this.trees.values()) {
-      if (key !== undefined && tree.info.key !== key) continue;
+      if (processKey !== undefined && tree.info.processKey !== processKey) continue;
       tree.rate?.wake(now);
       tree.nextDueAt = now;
     }
@@ -161,8 +161,8 @@ export class ProcessTreeSampler implements Disposable {
   }
 
   /** Whether a tree is sampled at the idle rate now. */
-  isIdle(key: string): boolean {
-    return this.trees.get(key)?.rate?.idle ?? false;
+  isIdle(processKey: string): boolean {
+    return this.trees.get(processKey)?.rate?.idle ?? false;
   }
 
   get running(): boolean {
@@ -224,7 +224,7 @@ export class ProcessTreeSampler implements Disposable {
     }
     const t = this.now();
     for (const tree of due) {
-      if (!this.trees.has(tree.info.key)) continue; // unwatched meanwhile
+      if (!this.trees.has(tree.info.processKey)) continue; // unwatched meanwhile
       const selfBytes = rssByPid.get(tree.info.pid);
       // RSS 0 is a zombie: it has exited and waits for its parent to reap it.
       if (selfBytes === undefined || selfBytes === 0) {
@@ -233,8 +233,8 @@ export class ProcessTreeSampler implements Disposable {
       }
       const live = tree.children.filter((child) => rssByPid.get(child.pid)); // the others ended; the next scan drops them
       const members: MemberRss[] = [tree.info.pid, ...live.map((child) => child.pid)].map((pid) => ({ pid, rssBytes: rssByPid.get(pid)! }));
-      if (members.length > 1) await this.pss.refresh(tree.info.key, members, t, (pid) => this.reader.rollup(pid));
-      const figure = this.pss.figure(tree.info.key, members);
+      if (members.length > 1) await this.pss.refresh(tree.info.processKey, members, t, (pid) => this.reader.rollup(pid));
+      const figure = this.pss.figure(tree.info.processKey, members);
       // A child that exited between the statm read and smaps_rollup's is in neither the figure nor the list.
       const children: ChildSample[] = live
         .filter((child) => figure.measure !== 'pss' || figure.pssByPid.has(child.pid))
@@ -247,7 +247,7 @@ export class ProcessTreeSampler implements Disposable {
         detail = await this.reader.detail(tree.info.pid).catch(() => undefined);
       }
       tree.nextDueAt = t + (tree.rate ? tree.rate.observe(t, memoryBytes) : this.intervalMs);
-      this.emitSample({ key: tree.info.key, pid: tree.info.pid, t, memoryBytes, measure, measureNote, rssBytes, selfBytes, children, detail });
+      this.emitSample({ processKey: tree.info.processKey, pid: tree.info.pid, t, memoryBytes, measure, measureNote, rssBytes, selfBytes, children, detail });
     }
   }
 
@@ -277,10 +277,10 @@ export class ProcessTreeSampler implements Disposable {
   }
 
   private endTree(tree: TreeState, t: number, reason: TreeExit['reason']): void {
-    if (!this.trees.delete(tree.info.key)) return;
-    this.pss.forget(tree.info.key);
+    if (!this.trees.delete(tree.info.processKey)) return;
+    this.pss.forget(tree.info.processKey);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
-    const exit: TreeExit = { key: tree.info.key, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
+    const exit: TreeExit = { processKey: tree.info.processKey, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
     for (const listener of [...this.exitListeners]) {
       try {
         listener(exit);

@@ -13,8 +13,8 @@ export interface ChildSample {
 
 /** One sampling tick of one watched process tree. */
 export interface TreeSample {
-  /** `pid:startTime`: the series key; a reused PID gets a new key. */
-  readonly key: string;
+  /** `pid:startTime`: which process this is; a reused PID is another process with another key. */
+  readonly processKey: string;
   readonly pid: number;
   /** Milliseconds since the epoch. */
   readonly t: number;
@@ -36,7 +36,7 @@ export interface TreeSample {
 }
 
 export interface TreeExit {
-  readonly key: string;
+  readonly processKey: string;
   readonly pid: number;
   readonly t: number;
   readonly lastRssBytes: number;
@@ -45,7 +45,7 @@ export interface TreeExit {
 }
 
 export interface WatchedTree {
-  readonly key: string;
+  readonly processKey: string;
   readonly pid: number;
   readonly startTime: number;
   readonly label: string;

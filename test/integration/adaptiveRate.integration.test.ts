@@ -49,7 +49,7 @@ describe('adaptive sampling rate on a real process', () => {
     const sampler = new ProcessTreeSampler({ reader: new ProcfsReader(), intervalMs: 100, adaptiveRate: { quietMs: 2000, idleIntervalMs: 1000 } });
     const samples: TreeSample[] = [];
     sampler.onSample((sample) => samples.push(sample));
-    const { key } = await sampler.watch(child.pid!, 'holder');
+    const { processKey: key } = await sampler.watch(child.pid!, 'holder');
     sampler.start();
     const report = (): string => `gaps ${gaps(samples, Math.max(0, samples.length - 8)).join(', ')} ms`;
     try {
