@@ -113,6 +113,7 @@ export class ProcessTreeSampler implements Disposable {
     const info: WatchedTree = { processKey, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
     this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity, rate: this.newRate(), nextDueAt: this.now() });
     this.scanRequested = true; // find its children on the next tick, not 2 s later
+    this.timer.poke(); // its first sample now, not when an idle process is next due
     return info;
   }
 
