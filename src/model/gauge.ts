@@ -48,10 +48,18 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
+export interface TooltipAction {
+  readonly title: string;
+  /** A codicon, such as `$(beaker)`. */
+  readonly icon: string;
+  readonly link: string;
+}
+
 export interface TooltipLinks {
   readonly openPanel: string;
-  readonly diagnose?: string;
   readonly stopWatching: (seriesId: string) => string;
+  /** The actions that fit the process the gauge shows (see model/processActions.ts). */
+  readonly current?: { readonly label: string; readonly actions: readonly TooltipAction[] };
 }
 
 /** The figure and which measure it is: a tree's PSS shows its summed RSS beside it. */
@@ -69,8 +77,12 @@ export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLi
     return `| ${escapeMarkdown(p.label)} | ${memoryCell(p)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
   const notes = live.filter((p) => p.measureNote).map((p) => `${escapeMarkdown(p.label)}: ${escapeMarkdown(p.measureNote!)}`);
-  const actions = [`[$(graph) Open panel](${links.openPanel})`];
-  if (links.diagnose) actions.push(`[$(beaker) Diagnose](${links.diagnose})`);
-  const table = ['| Process | Memory | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows];
-  return [...table, '', ...notes.flatMap((note) => [note, '']), actions.join(' · ')].join('\n');
+  const lines = ['| Process | Memory | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, ''];
+  for (const note of notes) lines.push(note, '');
+  lines.push(`[$(graph) Open panel](${links.openPanel})`);
+  const current = links.current;
+  if (current && current.actions.length > 0) {
+    lines.push('', `${escapeMarkdown(current.label)}: ${current.actions.map((action) => `[${action.icon} ${action.title}](${action.link})`).join(' · ')}`);
+  }
+  return lines.join('\n');
 }
