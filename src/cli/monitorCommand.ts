@@ -10,6 +10,7 @@ import { TRACE_HEADER, formatTraceLine } from '../core/trace';
 import { UsageError, parseArgs, parseBytes, positiveNumber } from './args';
 import type { CliIo } from './io';
 import { verdictJson, verdictText } from './report';
+import { SERVER_WATCH_OPTIONS, SERVER_WATCH_USAGE, runServerWatch, serverWatchOptions } from './serverWatchCommand';
 
 const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (default 250, 20 to 60000)
   --record FILE.csv  write the trace (t,rss) as it is sampled; 'analyze' reads it back
@@ -30,13 +31,17 @@ alarmed, 2 for bad options, 127 when the command cannot be started.
 `;
 
 export const WATCH_HELP = `Usage: kernel-memory-watch watch --pid PID [options]
+${SERVER_WATCH_USAGE}
 
 Samples a running process and its children until it exits or Ctrl-C, then prints the verdict.
 
 Options:
   --pid PID          the process to watch
 ${COMMON_OPTIONS}
-Exit: 0, 3 with --fail-on-alarm when it alarmed, 2 for bad options or an unknown PID.
+
+${SERVER_WATCH_OPTIONS}
+Exit: 0, 3 with --fail-on-alarm when it (any kernel) alarmed, 2 for bad options or an unknown PID;
+with --server also 2 for a malformed URL, an unreachable server or a refused token (HTTP 403).
 `;
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
@@ -78,6 +83,9 @@ class Monitor {
   private startMs = 0;
   private limit: MemoryLimit | null = null;
   private lastLiveLine = 0;
+  private liveLineShown = false;
+  /** The forwarded output ended mid-line: a live line drawn now would overwrite that line's start. */
+  private forwardedMidLine = false;
   private maxChildren = 0;
 
   constructor(
@@ -126,9 +134,21 @@ class Monitor {
     }
   }
 
+  /** Forwards the command's own output to stderr, wiping the live line first so the two never mix on a terminal. */
+  forward(data: Buffer): void {
+    if (this.liveLineShown) {
+      this.io.stderr('\r\x1b[K');
+      this.liveLineShown = false;
+    }
+    if (this.io.stderrBytes) this.io.stderrBytes(data);
+    else this.io.stderr(data.toString());
+    if (data.length > 0) this.forwardedMidLine = data[data.length - 1] !== 0x0a;
+  }
+
   async finish(extra: Record<string, unknown>): Promise<boolean> {
     this.sampler.dispose();
-    if (this.io.stderrIsTty) this.io.stderr('\r\x1b[K');
+    if (this.liveLineShown) this.io.stderr('\r\x1b[K');
+    else if (this.io.stderrIsTty && this.forwardedMidLine) this.io.stderr('\n'); // the verdict starts on its own line
     if (this.recordStream) {
       this.recordStream.end();
       await once(this.recordStream, 'finish');
@@ -147,8 +167,9 @@ class Monitor {
     this.detector.push(t, sample.rssBytes);
     this.maxChildren = Math.max(this.maxChildren, sample.children.length);
     this.recordStream?.write(formatTraceLine(t, sample.rssBytes));
-    if (this.io.stderrIsTty && sample.t - this.lastLiveLine >= 250) {
+    if (this.io.stderrIsTty && !this.forwardedMidLine && sample.t - this.lastLiveLine >= 250) {
       this.lastLiveLine = sample.t;
+      this.liveLineShown = true;
       const verdict = this.detector.verdict();
       const children = sample.children.length > 0 ? ` (${sample.children.length} children)` : '';
       this.io.stderr(
@@ -176,7 +197,7 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
   // With --json, stdout carries exactly one JSON document: the command's own stdout is forwarded to
   // stderr, chunk by chunk as it arrives, bytes unchanged (partial lines and binary output included).
   const child = spawn(command[0], command.slice(1), { stdio: ['inherit', options.json ? 'pipe' : 'inherit', 'inherit'] });
-  const forwarded = child.stdout ? forwardToStderr(child.stdout, io) : Promise.resolve();
+  const forwarded = child.stdout ? forwardToStderr(child.stdout, (data) => monitor.forward(data)) : Promise.resolve();
   const spawned = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (error) => resolve(error));
@@ -209,14 +230,18 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 export async function runWatchCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { ...SPEC, '--pid': 'value' });
+  const parsed = parseArgs(args, { ...SPEC, '--pid': 'value', '--server': 'value', '--token-env': 'value', '--duration': 'value' });
   if (parsed.options.has('--help')) {
     io.stdout(WATCH_HELP);
     return 0;
   }
-  if (parsed.positionals.length > 0 || parsed.rest) throw new UsageError('watch takes no command: use --pid PID');
+  if (parsed.positionals.length > 0 || parsed.rest) throw new UsageError('watch takes no command: use --pid PID or --server URL');
+  if (parsed.options.has('--server')) return runServerWatch(serverWatchOptions(parsed.options), io);
+  for (const serverOnly of ['--token-env', '--duration']) {
+    if (parsed.options.has(serverOnly)) throw new UsageError(`${serverOnly} goes with --server URL`);
+  }
   const pidRaw = parsed.options.get('--pid');
-  if (typeof pidRaw !== 'string') throw new UsageError('watch needs --pid PID');
+  if (typeof pidRaw !== 'string') throw new UsageError('watch needs --pid PID or --server URL');
   const pid = Number(pidRaw);
   if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`--pid must be a process ID (got "${pidRaw}")`);
   const options = monitorOptions(parsed.options);
@@ -254,8 +279,8 @@ const PIPE_DRAIN_CAP_MS = 2000;
  * Forwards the command's stdout to stderr and resolves once the stream ended: what the command wrote
  * before it exited is already in the pipe, so this comes moments after the exit.
  */
-function forwardToStderr(stream: Readable, io: CliIo): Promise<void> {
-  stream.on('data', (data: Buffer) => (io.stderrBytes ? io.stderrBytes(data) : io.stderr(data.toString())));
+function forwardToStderr(stream: Readable, write: (data: Buffer) => void): Promise<void> {
+  stream.on('data', write);
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('error', () => resolve());
