@@ -15,6 +15,7 @@ import {
 import type { ChartMarker, ChartPoint, Finding, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../shared/protocol';
 import { formatBytes } from '../core/format';
 import { SeriesBuffer, type XY } from './seriesBuffer';
+import { renderHolders } from './holdersView';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
 
@@ -268,6 +269,7 @@ function renderDiagnosis(message: Extract<HostMessage, { type: 'diagnosis' }>): 
       return tr;
     }),
   );
+  renderHolders($('holders'), message, (reply) => vscode.postMessage(reply));
 }
 
 let ledgerRows: LedgerRow[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MemoryModel } from '../../model/memoryModel';
 import { panelHtml } from '../../shared/panelHtml';
-import { parseWebviewMessage, type HostMessage, type LedgerRow, type WebviewMessage } from '../../shared/protocol';
+import { parseWebviewMessage, type HolderRow, type HostMessage, type LedgerRow, type WebviewMessage } from '../../shared/protocol';
 import { CommandId } from '../commandIds';
 
 /** At most four updates a second reach the webview, whatever the number of processes. */
@@ -72,8 +72,8 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     this.sendSnapshot();
   }
 
-  showDiagnosis(key: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>): void {
-    this.lastDiagnosis = { type: 'diagnosis', key, headline, rows };
+  showDiagnosis(key: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>, holders?: { rows: readonly HolderRow[]; summary: string }): void {
+    this.lastDiagnosis = { type: 'diagnosis', key, headline, rows, holders: holders?.rows, holdersSummary: holders?.summary };
     void this.post(this.lastDiagnosis);
   }
 
@@ -122,6 +122,10 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
         break;
       case 'revealCell':
         this.hooks.revealCell?.(message.cellId);
+        break;
+      case 'copyDel':
+        await vscode.env.clipboard.writeText(message.text);
+        void vscode.window.showInformationMessage(`Copied “${message.text}”: paste it into a cell to drop the reference.`);
         break;
     }
   }
