@@ -57,11 +57,11 @@ function actions(row: HolderRow, key: string, post: (message: WebviewMessage) =>
 /** Replaces the container's content with the holders table (hidden when there is nothing). */
 export function renderHolders(
   container: HTMLElement,
-  message: { readonly key: string; readonly holders?: readonly HolderRow[]; readonly holdersSummary?: string },
+  message: { readonly key: string; readonly holders?: readonly HolderRow[]; readonly holdersSummary?: string } | undefined,
   post: (message: WebviewMessage) => void,
 ): void {
-  const rows = message.holders;
-  if (!rows || rows.length === 0) {
+  const rows = message?.holders;
+  if (!message || !rows || rows.length === 0) {
     container.hidden = true;
     container.replaceChildren();
     return;
