@@ -1,16 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { FIX_KINDS, isFixKind } from '../core/causes';
-import { FixNotApplicableError, applyEdits, fixAtLine, type FixPlacement } from '../python/pythonFixes';
+import { DEFAULT_FIX_KIND, FIXES, FIX_KINDS, isFixKind } from '../core/causes';
+import { FixNotApplicableError, fixAtLine } from '../python/fixCatalogue';
+import { PythonSource } from '../python/pythonSource';
+import type { FixPlacement } from '../python/releaseEdits';
+import { applyEdits } from '../python/textEdits';
 import { UsageError, parseArgs, positiveNumber } from './args';
 import type { CliIo } from './io';
 
-export const FIX_HELP = `Usage: kernel-memory-watch fix FILE.py --line N [--kind collect|trim|both|display] [--every N | --after-loop] [--in-place]
+// The kinds and what each does come from the registry, so a new fix kind is listed here by itself.
+const KIND_LINES = FIX_KINDS.map((kind) => `  ${kind.padEnd(9)} ${FIXES[kind].edit}${kind === DEFAULT_FIX_KIND ? ' (default)' : ''}`).join('\n');
+
+export const FIX_HELP = `Usage: kernel-memory-watch fix FILE.py --line N [--kind ${FIX_KINDS.join('|')}] [--every N | --after-loop] [--in-place]
 
 Applies the edit the VS Code quick fix would apply to the innermost loop at line N (1-based):
-  collect   gc.collect() first in the loop body (every iteration, also after \`continue\`)
-  trim      a guarded malloc_trim(0) helper, defined once per file, never raising elsewhere
-  both      collect, then trim (default)
-  display   wrap the cell's last expression in display() so Out[] and _ do not keep it
+${KIND_LINES}
 --every N runs the release every N iterations (the loop's range/enumerate index, or a counter);
 --after-loop once after the loop. Prints the new file, or writes it with --in-place.
 Exit: 0 done (or the fix was already there: the file is unchanged), 2 bad options, unreadable
@@ -28,7 +31,7 @@ export async function runFixCommand(args: string[], io: CliIo): Promise<number> 
   if (parsed.positionals.length !== 1) throw new UsageError('fix takes exactly one Python file');
   const line = positiveNumber(parsed.options, '--line', 1, Number.MAX_SAFE_INTEGER);
   if (line === undefined || !Number.isInteger(line)) throw new UsageError('fix needs --line N (a whole number from 1)');
-  const kind = parsed.options.get('--kind') ?? 'both';
+  const kind = parsed.options.get('--kind') ?? DEFAULT_FIX_KIND;
   if (!isFixKind(kind)) throw new UsageError(`--kind must be ${KIND_LIST} (got "${String(kind)}")`);
   const every = positiveNumber(parsed.options, '--every', 1, 1_000_000_000);
   if (every !== undefined && parsed.options.has('--after-loop')) throw new UsageError('--every and --after-loop exclude each other');
@@ -44,7 +47,7 @@ export async function runFixCommand(args: string[], io: CliIo): Promise<number> 
   }
   let result: ReturnType<typeof fixAtLine>;
   try {
-    result = fixAtLine(source, line, kind, placement);
+    result = fixAtLine(PythonSource.parse(source), line, kind, placement);
   } catch (error) {
     if (error instanceof FixNotApplicableError) {
       io.stderr(`kernel-memory-watch fix: ${file}: ${error.message}\n`);

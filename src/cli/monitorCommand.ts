@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { GrowthDetector } from '../core/detector';
+import { GrowthDetector } from '../core/detector/growthDetector';
 import { formatBytes, trendArrow } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessNotFoundError, ProcessTreeSampler, type TreeSample } from '../core/sampler';
@@ -78,6 +78,9 @@ class Monitor {
   private startMs = 0;
   private limit: MemoryLimit | null = null;
   private lastLiveLine = 0;
+  private liveLineShown = false;
+  /** The forwarded output ended mid-line: a live line drawn now would overwrite that line's start. */
+  private forwardedMidLine = false;
   private maxChildren = 0;
 
   constructor(
@@ -126,9 +129,21 @@ class Monitor {
     }
   }
 
+  /** Forwards the command's own output to stderr, wiping the live line first so the two never mix on a terminal. */
+  forward(data: Buffer): void {
+    if (this.liveLineShown) {
+      this.io.stderr('\r\x1b[K');
+      this.liveLineShown = false;
+    }
+    if (this.io.stderrBytes) this.io.stderrBytes(data);
+    else this.io.stderr(data.toString());
+    if (data.length > 0) this.forwardedMidLine = data[data.length - 1] !== 0x0a;
+  }
+
   async finish(extra: Record<string, unknown>): Promise<boolean> {
     this.sampler.dispose();
-    if (this.io.stderrIsTty) this.io.stderr('\r\x1b[K');
+    if (this.liveLineShown) this.io.stderr('\r\x1b[K');
+    else if (this.io.stderrIsTty && this.forwardedMidLine) this.io.stderr('\n'); // the verdict starts on its own line
     if (this.recordStream) {
       this.recordStream.end();
       await once(this.recordStream, 'finish');
@@ -147,8 +162,9 @@ class Monitor {
     this.detector.push(t, sample.rssBytes);
     this.maxChildren = Math.max(this.maxChildren, sample.children.length);
     this.recordStream?.write(formatTraceLine(t, sample.rssBytes));
-    if (this.io.stderrIsTty && sample.t - this.lastLiveLine >= 250) {
+    if (this.io.stderrIsTty && !this.forwardedMidLine && sample.t - this.lastLiveLine >= 250) {
       this.lastLiveLine = sample.t;
+      this.liveLineShown = true;
       const verdict = this.detector.verdict();
       const children = sample.children.length > 0 ? ` (${sample.children.length} children)` : '';
       this.io.stderr(
@@ -176,7 +192,7 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
   // With --json, stdout carries exactly one JSON document: the command's own stdout is forwarded to
   // stderr, chunk by chunk as it arrives, bytes unchanged (partial lines and binary output included).
   const child = spawn(command[0], command.slice(1), { stdio: ['inherit', options.json ? 'pipe' : 'inherit', 'inherit'] });
-  const forwarded = child.stdout ? forwardToStderr(child.stdout, io) : Promise.resolve();
+  const forwarded = child.stdout ? forwardToStderr(child.stdout, (data) => monitor.forward(data)) : Promise.resolve();
   const spawned = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (error) => resolve(error));
@@ -254,8 +270,8 @@ const PIPE_DRAIN_CAP_MS = 2000;
  * Forwards the command's stdout to stderr and resolves once the stream ended: what the command wrote
  * before it exited is already in the pipe, so this comes moments after the exit.
  */
-function forwardToStderr(stream: Readable, io: CliIo): Promise<void> {
-  stream.on('data', (data: Buffer) => (io.stderrBytes ? io.stderrBytes(data) : io.stderr(data.toString())));
+function forwardToStderr(stream: Readable, write: (data: Buffer) => void): Promise<void> {
+  stream.on('data', write);
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('error', () => resolve());

@@ -2,7 +2,7 @@
 // Everything that names a pattern's cause or a fix (the findings, the CLI, the evidence
 // diagnostics, the preferred quick fix, `fix --kind`) reads it from here; adding a pattern or a
 // fix kind is one entry, and `satisfies Record<…>` makes a missing one a compile error.
-import type { Pattern } from './detector';
+import type { Pattern } from './detector/types';
 
 /** The edits the quick fixes and `kernel-memory-watch fix --kind` apply. */
 export const FIX_KINDS = ['collect', 'trim', 'both', 'display'] as const;
@@ -11,14 +11,22 @@ export type FixKind = (typeof FIX_KINDS)[number];
 export interface FixKindEntry {
   /** The quick fix's title; a loop fix's title goes on with the loop and the placement. */
   readonly title: string;
+  /** What the edit does, as `kernel-memory-watch fix --help` lists it. */
+  readonly edit: string;
 }
 
 export const FIXES = {
-  collect: { title: 'Collect cyclic garbage' },
-  trim: { title: 'Return freed memory to the OS (malloc_trim)' },
-  both: { title: 'Collect garbage, then return freed memory to the OS' },
-  display: { title: 'Display without caching (display() instead of a cached last expression)' },
+  collect: { title: 'Collect cyclic garbage', edit: 'gc.collect() first in the loop body (every iteration, also after `continue`)' },
+  trim: { title: 'Return freed memory to the OS (malloc_trim)', edit: 'a guarded malloc_trim(0) helper, defined once per file, never raising elsewhere' },
+  both: { title: 'Collect garbage, then return freed memory to the OS', edit: 'collect, then trim' },
+  display: {
+    title: 'Display without caching (display() instead of a cached last expression)',
+    edit: "wrap the cell's last expression in display() so Out[] and _ do not keep it",
+  },
 } as const satisfies Record<FixKind, FixKindEntry>;
+
+/** The kind `fix` applies when --kind is not given. */
+export const DEFAULT_FIX_KIND: FixKind = 'both';
 
 export interface PatternEntry {
   /** What the pattern most likely means, in the words the findings list and the CLI use. */
@@ -42,14 +50,18 @@ export interface EvidenceEntry {
   readonly cause: string;
   /** The quick fix preferred when this evidence is attached; none where no edit of the loop helps. */
   readonly preferredFix: FixKind | undefined;
+  /** Other fixes worth offering beside the preferred one, most useful first (never the preferred one). */
+  readonly alternatives: readonly FixKind[];
 }
 
 export const EVIDENCE = {
-  'sawtooth-ratchet': { cause: 'cyclic garbage is likely', preferredFix: 'collect' },
-  // retention or a cache: both is the safe first step
-  staircase: { cause: 'allocator retention or a cache is likely', preferredFix: 'both' },
-  'steady-growth': { cause: 'live data keeps growing', preferredFix: undefined },
-  'output-cache': { cause: "IPython's output cache is keeping it alive", preferredFix: 'display' },
+  // the freed garbage may also stay in glibc's arenas once collected: both is the next step
+  'sawtooth-ratchet': { cause: 'cyclic garbage is likely', preferredFix: 'collect', alternatives: ['both'] },
+  // retention or a cache: both is the safe first step; trim alone when the loop makes no cycles
+  staircase: { cause: 'allocator retention or a cache is likely', preferredFix: 'both', alternatives: ['trim', 'collect'] },
+  // live data: no edit of the loop releases what the program still holds (the diagnosis shows what holds it)
+  'steady-growth': { cause: 'live data keeps growing', preferredFix: undefined, alternatives: [] },
+  'output-cache': { cause: "IPython's output cache is keeping it alive", preferredFix: 'display', alternatives: [] },
 } as const satisfies Record<EvidenceCode, EvidenceEntry>;
 
 export function isEvidenceCode(code: unknown): code is EvidenceCode {

@@ -54,3 +54,42 @@ describe('run --json with a job that prints', () => {
     assert.ok(run.stderr.equals(expected), `stderr has ${run.stderr.length} bytes, expected ${expected.length}`);
   });
 });
+
+describe('run --json on a terminal', () => {
+  it('wipes the live line before forwarded output and never draws it over a partial line', async () => {
+    const { main } = await import('../../src/cli/cli');
+    const writes: { kind: 'text' | 'bytes'; data: string }[] = [];
+    const io = {
+      stdout: () => {},
+      stderr: (text: string) => void writes.push({ kind: 'text', data: text }),
+      stderrBytes: (data: Buffer) => void writes.push({ kind: 'bytes', data: data.toString('latin1') }),
+      stderrIsTty: true,
+    };
+    // Each print waits until the CLI has drawn a live line, so the wipe is exercised every time.
+    const job = [
+      'import sys, time',
+      'for i in range(4):',
+      '    sys.stdout.write(f"line {i}\\n"); sys.stdout.flush(); time.sleep(0.6)',
+      'sys.stdout.write("partial"); sys.stdout.flush(); time.sleep(0.8)',
+      'sys.stdout.write(" end\\n"); sys.stdout.flush(); time.sleep(0.6)',
+    ].join('\n');
+    const code = await main(['run', '--json', '--interval', '50', '--', '/usr/bin/python3', '-c', job], io);
+    assert.equal(code, 0);
+    const isLive = (w: { data: string }): boolean => w.data.startsWith('\r\x1b[K[kernel-memory-watch]');
+    assert.ok(writes.some(isLive), 'a live line was drawn');
+    let shown = false;
+    let forwarded = '';
+    for (const write of writes) {
+      if (isLive(write)) {
+        assert.ok(forwarded === '' || forwarded.endsWith('\n'), `live line drawn over the partial line ${JSON.stringify(forwarded.slice(-20))}`);
+        shown = true;
+      } else if (write.data === '\r\x1b[K') {
+        shown = false;
+      } else if (write.kind === 'bytes') {
+        assert.equal(shown, false, `forwarded ${JSON.stringify(write.data)} while the live line was on screen`);
+        forwarded += write.data;
+      }
+    }
+    assert.equal(forwarded, 'line 0\nline 1\nline 2\nline 3\npartial end\n');
+  });
+});

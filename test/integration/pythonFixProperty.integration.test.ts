@@ -7,7 +7,10 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
-import { allLoops, applyEdits, loopFixEdits, loopsAt, type TextEdit } from '../../src/python/pythonFixes';
+import { allLoops, loopsAt } from '../../src/python/pythonLoops';
+import { PythonSource } from '../../src/python/pythonSource';
+import { loopFixEdits } from '../../src/python/releaseEdits';
+import { applyEdits, type TextEdit } from '../../src/python/textEdits';
 
 // The standard library, then Debian's packages (numpy, pandas, IPython, …) for more files.
 const ROOTS = ['/usr/lib/python3.11', '/usr/lib/python3/dist-packages'];
@@ -68,11 +71,12 @@ describe('quick-fix property test on the Python standard library', () => {
     try {
       for (const file of pythonFiles()) {
         if (files >= MAX_FILES) break;
-        const source = readFileSync(file, 'utf8');
+        const text = readFileSync(file, 'utf8');
+        const source = PythonSource.parse(text);
         const found = allLoops(source);
         if (found.length === 0) continue;
         files++;
-        const originalCompiles = (await ask({ source, original_compiles: false, loop_line: -1, call_lines: [], mode: 'each' })).why !== 'input did not compile either';
+        const originalCompiles = (await ask({ source: text, original_compiles: false, loop_line: -1, call_lines: [], mode: 'each' })).why !== 'input did not compile either';
         // one loop a file, spread over the file, keeps the run within a minute
         const loop = found[files % found.length];
         loops++;
@@ -81,13 +85,14 @@ describe('quick-fix property test on the Python standard library', () => {
             const edits = loopFixEdits(source, loop, kind, placement);
             if (!edits) continue; // already there
             fixes++;
-            const fixed = applyEdits(source, edits);
-            const loopLine = newlinesBefore(source, loop.from, edits) + 1;
+            const fixed = applyEdits(text, edits);
+            const fixedSource = PythonSource.parse(fixed);
+            const loopLine = newlinesBefore(text, loop.from, edits) + 1;
             const reply = await ask({ source: fixed, original_compiles: originalCompiles, loop_line: loopLine, call_lines: insertedCallLines(fixed, edits), mode: placement.kind });
             if (!reply.ok) failures.push(`${file}:${loop.line + 1} ${kind}/${placement.kind}: ${reply.why}`);
-            const again = loopsAt(fixed, loopLine - 1).find((l) => l.line === loopLine - 1);
+            const again = loopsAt(fixedSource, loopLine - 1).find((l) => l.line === loopLine - 1);
             if (!again) failures.push(`${file}:${loop.line + 1} ${kind}/${placement.kind}: loop lost after the fix`);
-            else if (loopFixEdits(fixed, again, kind, placement) !== undefined) failures.push(`${file}:${loop.line + 1} ${kind}/${placement.kind}: second application changed the file`);
+            else if (loopFixEdits(fixedSource, again, kind, placement) !== undefined) failures.push(`${file}:${loop.line + 1} ${kind}/${placement.kind}: second application changed the file`);
           }
         }
       }

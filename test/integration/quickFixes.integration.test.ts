@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { trimHelperLines } from '../../src/python/pythonFixes';
+import { trimHelperLines } from '../../src/python/preamble';
 import { parseTrace } from '../../src/core/trace';
 
 const dir = mkdtempSync(join(tmpdir(), 'kmw-fixes-'));

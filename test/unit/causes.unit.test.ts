@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EVIDENCE, FIXES, FIX_KINDS, PATTERNS, isEvidenceCode, isFixKind } from '../../src/core/causes';
 import { likelyCause } from '../../src/core/format';
+import { FIX_HELP } from '../../src/cli/fixCommand';
 
 describe('causes and fixes registry', () => {
   it('every preferred fix is a fix kind, and every fix kind has a title', () => {
@@ -20,6 +21,20 @@ describe('causes and fixes registry', () => {
       assert.equal(isEvidenceCode(pattern), pattern !== 'flat', pattern);
     }
     assert.equal(isEvidenceCode('output-cache'), true);
+  });
+
+  it('alternatives are other fix kinds, never the preferred one, never repeated', () => {
+    for (const [code, entry] of Object.entries(EVIDENCE)) {
+      for (const kind of entry.alternatives) assert.ok(isFixKind(kind), `${code} offers ${kind}`);
+      assert.equal(entry.alternatives.includes(entry.preferredFix as never), false, `${code} lists its preferred fix again`);
+      assert.equal(new Set(entry.alternatives).size, entry.alternatives.length, code);
+    }
+  });
+
+  it("fix --help lists every fix kind with the registry's words", () => {
+    for (const kind of FIX_KINDS) {
+      assert.match(FIX_HELP, new RegExp(`^  ${kind} +${FIXES[kind].edit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'), kind);
+    }
   });
 
   it('recognises only its own codes and kinds', () => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import { evidenceTarget } from '../../python/allocatingLoop';
+import { PythonSource } from '../../python/pythonSource';
 import type { MemoryModel } from '../../model/memoryModel';
 import { EVIDENCE, type EvidenceCode } from '../../core/causes';
 import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
@@ -13,7 +14,7 @@ import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 export class EvidenceDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
   private readonly alarmed = new Set<string>();
-  private readonly byProcess = new Map<string, vscode.Uri[]>();
+  private readonly bySeries = new Map<string, vscode.Uri[]>(); // the files each series' evidence went to
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -22,7 +23,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     private readonly runningCell: (notebookUri: string) => vscode.NotebookCell | undefined,
   ) {
     const update = model.onDidUpdate(() => this.check());
-    const exit = model.onDidExit((view) => this.clear(view.key));
+    const exit = model.onDidExit(({ view }) => this.clear(view.key));
     this.disposables.push(new vscode.Disposable(() => update.dispose()), new vscode.Disposable(() => exit.dispose()));
   }
 
@@ -36,7 +37,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     }
   }
 
-  private async place(key: string, source: string, resourceUri: string, pattern: EvidenceCode, evidence: string): Promise<void> {
+  private async place(seriesId: string, source: string, resourceUri: string, pattern: EvidenceCode, evidence: string): Promise<void> {
     let document: vscode.TextDocument | undefined;
     let where: string;
     if (source === 'kernel') {
@@ -52,7 +53,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       }
       where = 'while this script ran';
     }
-    const target = evidenceTarget(document.getText(), source === 'kernel');
+    const target = evidenceTarget(PythonSource.parse(document.getText()), source === 'kernel');
     if (!target) return;
     const code: EvidenceCode = target.kind === 'cached-expression' ? 'output-cache' : pattern;
     const range =
@@ -63,20 +64,20 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
-    this.byProcess.set(key, [...(this.byProcess.get(key) ?? []), document.uri]);
+    this.bySeries.set(seriesId, [...(this.bySeries.get(seriesId) ?? []), document.uri]);
   }
 
   /** Clears the diagnostics a process caused (it exited, or the user dismissed them). */
-  clear(key?: string): void {
-    if (key === undefined) {
+  clear(seriesId?: string): void {
+    if (seriesId === undefined) {
       this.collection.clear();
-      this.byProcess.clear();
+      this.bySeries.clear();
       this.alarmed.clear();
       return;
     }
-    for (const uri of this.byProcess.get(key) ?? []) this.collection.delete(uri);
-    this.byProcess.delete(key);
-    this.alarmed.delete(key);
+    for (const uri of this.bySeries.get(seriesId) ?? []) this.collection.delete(uri);
+    this.bySeries.delete(seriesId);
+    this.alarmed.delete(seriesId);
   }
 
   dispose(): void {

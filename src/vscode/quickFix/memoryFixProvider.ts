@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EVIDENCE, isEvidenceCode, type FixKind } from '../../core/causes';
-import { offeredFixes, type OfferedFix } from '../../python/pythonFixes';
+import { offeredFixes, type OfferedFix } from '../../python/fixCatalogue';
+import { PythonSource } from '../../python/pythonSource';
 
 export const DIAGNOSTIC_SOURCE = 'Kernel Memory Watch';
 
@@ -17,10 +18,14 @@ export function preferredKind(code: string | undefined): FixKind | undefined {
 export class MemoryFixProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
+  /** The text parsed last: the next request (a few characters typed later) re-parses only the change. */
+  private recent: PythonSource | undefined;
+
   constructor(private readonly everyN: () => number) {}
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const source = document.getText();
+    const source = PythonSource.parse(document.getText(), this.recent);
+    this.recent = source;
     const isCell = document.uri.scheme === 'vscode-notebook-cell';
     const fixes = offeredFixes(source, range.start.line, { everyN: this.everyN(), notebookCell: isCell });
     if (fixes.length === 0) return [];

@@ -1,0 +1,36 @@
+// display() instead of a notebook cell's cached last expression: IPython keeps the value of a
+// cell's last expression in Out[n] and `_`, display() shows it without keeping it. Pure.
+
+import { ipythonLineKind, isCellMagicCell, isSilenced } from './ipythonLines';
+import type { PythonSource } from './pythonSource';
+import type { TextEdit } from './textEdits';
+
+const NOT_CACHED = /^(print|display|plt\.show|[\w.]*\.show|[\w.]*\.to_csv|[\w.]*\.to_parquet|[\w.]*\.append|[\w.]*\.extend|[\w.]*\.update)\s*\(/;
+
+export interface CachedExpression {
+  readonly from: number;
+  readonly to: number;
+  readonly text: string;
+}
+
+/** The last statement of a cell when IPython would store its value in Out[] (and `_`). */
+export function cachedLastExpression(source: PythonSource): CachedExpression | undefined {
+  // IPython rewrites magics, `!` lines and help before Python runs; none of them is cached
+  if (isCellMagicCell(source.text)) return undefined;
+  const codeLines = source.text.split(/\r?\n/).filter((text) => !/^\s*(#.*)?$/.test(text));
+  if (codeLines.length === 0 || ipythonLineKind(codeLines[codeLines.length - 1]) !== 'python') return undefined;
+  let last = source.tree.topNode.lastChild;
+  while (last && (last.name === 'Comment' || last.type.isError)) last = last.prevSibling;
+  if (!last || last.name !== 'ExpressionStatement') return undefined;
+  const text = source.text.slice(last.from, last.to).trimEnd();
+  // IPython's rule (DisplayHook.quiet): a last token `;` silences the output, comments after it or not
+  if (isSilenced(source.text.slice(last.from))) return undefined;
+  if (NOT_CACHED.test(text) || /^(await\s+)?(None|True|False|\.\.\.)$/.test(text)) return undefined;
+  return { from: last.from, to: last.from + text.length, text };
+}
+
+export function displayEdits(source: PythonSource): TextEdit[] | undefined {
+  const expression = cachedLastExpression(source);
+  if (!expression) return undefined;
+  return [{ start: expression.from, end: expression.to, text: `display(${expression.text})` }];
+}
