@@ -239,8 +239,8 @@ describe('detector on synthetic edge cases', () => {
   });
 
   it('a bounded sawtooth whose working set climbs at first may alarm then, but clears (recorded)', () => {
-    // healthy_bounded_sawtooth with 60 iterations: its troughs climbed 80 -> 230 MB in the first
-    // 10 s, under the same ceiling as ever, then wandered for a minute.
+    // An earlier healthy_bounded_sawtooth (60 iterations, 300-byte text per row): its troughs
+    // climbed 80 -> 230 MB in the first 10 s, under the same ceiling as ever, then wandered.
     const points = parseTrace(readFileSync('test/fixtures/traces/healthy_bounded_sawtooth_early_alarm.csv', 'utf8'));
     const { verdict, flips } = analyse(points);
     assert.equal(verdict.alarm, false, JSON.stringify(verdict));
