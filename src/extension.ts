@@ -5,6 +5,7 @@ import { ProcessTreeSampler } from './core/sampler';
 import { MemoryModel } from './model/memoryModel';
 import { readSettings, type Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
+import { trackWatching } from './vscode/contextKeys';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
 import { registerDebugTracker } from './vscode/discovery/debugTracker';
 import { ProcessDiscovery } from './vscode/discovery/processDiscovery';
@@ -24,6 +25,7 @@ export interface KernelMemoryWatchTestApi {
   readonly panel: MemoryPanel;
   readonly gauge: MemoryGauge;
   readonly diagnostics: EvidenceDiagnostics;
+  readonly quickFixes: MemoryFixProvider;
   readonly settings: () => Settings;
   /** How long `activate` took (ms), for the E2E run to report. */
   readonly activationMs: number;
@@ -74,9 +76,10 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   );
 
   const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
+  const quickFixes = new MemoryFixProvider(() => settings.quickFixEveryN);
   context.subscriptions.push(
     diagnostics,
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new MemoryFixProvider(() => settings.quickFixEveryN), {
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, quickFixes, {
       providedCodeActionKinds: MemoryFixProvider.providedCodeActionKinds,
     }),
   );
@@ -87,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     activeTerminalPids: () => discovery.activeTerminalPids,
     canDiagnose: () => vscode.window.activeNotebookEditor !== undefined,
   });
-  context.subscriptions.push(gauge);
+  context.subscriptions.push(gauge, trackWatching(model));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(CommandId.OpenPanel, () => vscode.commands.executeCommand(`${MemoryPanel.viewType}.focus`)),
@@ -119,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     panel,
     gauge,
     diagnostics,
+    quickFixes,
     settings: () => settings,
     activationMs,
     setPanelHooks: (hooks) => {

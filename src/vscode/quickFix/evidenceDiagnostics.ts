@@ -4,6 +4,7 @@ import { evidenceTarget } from '../../python/allocatingLoop';
 import { PythonSource } from '../../python/pythonSource';
 import type { MemoryModel } from '../../model/memoryModel';
 import { EVIDENCE, type EvidenceCode } from '../../core/causes';
+import { ContextKey, ContextKeyName } from '../contextKeys';
 import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 
 /**
@@ -15,6 +16,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
   private readonly alarmed = new Set<string>();
   private readonly byProcess = new Map<string, vscode.Uri[]>();
+  private readonly hasEvidence = new ContextKey(ContextKeyName.HasEvidence);
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -65,6 +67,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
     this.byProcess.set(key, [...(this.byProcess.get(key) ?? []), document.uri]);
+    this.hasEvidence.set(true);
   }
 
   /** Clears the diagnostics a process caused (it exited, or the user dismissed them). */
@@ -73,11 +76,13 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       this.collection.clear();
       this.byProcess.clear();
       this.alarmed.clear();
+      this.hasEvidence.set(false);
       return;
     }
     for (const uri of this.byProcess.get(key) ?? []) this.collection.delete(uri);
     this.byProcess.delete(key);
     this.alarmed.delete(key);
+    this.hasEvidence.set(this.byProcess.size > 0);
   }
 
   dispose(): void {
