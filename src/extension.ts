@@ -3,14 +3,17 @@
 import * as vscode from 'vscode';
 import { ProcessTreeSampler } from './core/sampler';
 import { MemoryModel } from './model/memoryModel';
-import { readSettings, type Settings } from './model/settings';
+import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
 import { trackWatching } from './vscode/contextKeys';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
+import { loadSettings } from './vscode/configuration';
 import { registerDebugTracker } from './vscode/discovery/debugTracker';
 import { ProcessDiscovery } from './vscode/discovery/processDiscovery';
 import { jupyterKernelProvider, type KernelProvider } from './vscode/kernel/jupyterKernels';
+import { notebookArgument } from './vscode/kernel/kernelCommands';
 import { KernelMemoryController } from './vscode/kernel/kernelMemoryController';
+import { revealCell } from './vscode/kernel/kernelSessions';
 import { MemoryPanel, type PanelHooks } from './vscode/panel/memoryPanel';
 import { PythonInterpreters } from './vscode/pythonExtension';
 import { EvidenceDiagnostics } from './vscode/quickFix/evidenceDiagnostics';
@@ -54,14 +57,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   context.subscriptions.push(discovery);
   context.subscriptions.push(registerDebugTracker(model, () => settings.watchDebugSessions, log));
 
-  const panelHooks: { current: PanelHooks } = { current: {} };
-  const panel = new MemoryPanel(context.extensionUri, model, log, {
-    exportTarget: (suggested, filters) =>
-      panelHooks.current.exportTarget
-        ? panelHooks.current.exportTarget(suggested, filters)
-        : Promise.resolve(vscode.window.showSaveDialog({ filters, defaultUri: defaultSaveUri(suggested) })),
-    revealCell: (cellId) => revealCell(cellId),
-  });
+  const panel = new MemoryPanel(context.extensionUri, model, log, { revealCell });
   context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(MemoryPanel.viewType, panel));
 
   const kernels = new KernelMemoryController(context, model, log, jupyterKernelProvider, () => ({
@@ -99,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.Diagnose, (target?: unknown) => kernels.diagnose(notebookArgument(target))),
     vscode.commands.registerCommand(CommandId.ReleaseNow, (target?: unknown) => kernels.releaseNow(notebookArgument(target))),
     vscode.commands.registerCommand(CommandId.ClearOutputCache, (target?: unknown) => kernels.clearOutputCache(notebookArgument(target))),
-    vscode.commands.registerCommand(CommandId.ExportCsv, (key?: unknown) => panel.exportCsv(typeof key === 'string' ? key : undefined)),
+    vscode.commands.registerCommand(CommandId.ExportCsv, (seriesId?: unknown) => panel.exportCsv(typeof seriesId === 'string' ? seriesId : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -125,40 +121,9 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     quickFixes,
     settings: () => settings,
     activationMs,
-    setPanelHooks: (hooks) => {
-      panelHooks.current = hooks;
-    },
+    setPanelHooks: (hooks) => panel.setHooks(hooks),
     setKernelProvider: (provider) => kernels.setKernelProvider(provider),
   };
 }
 
 export function deactivate(): void {}
-
-function loadSettings(log: vscode.LogOutputChannel): Settings {
-  const configuration = vscode.workspace.getConfiguration('kernelMemoryWatch');
-  const { settings, problems } = readSettings((key) => configuration.get(key));
-  for (const problem of problems) {
-    log.warn(problem);
-    void vscode.window.showWarningMessage(`Kernel Memory Watch: ${problem}`);
-  }
-  return settings;
-}
-
-function notebookArgument(target: unknown): vscode.Uri | undefined {
-  if (target instanceof vscode.Uri) return target;
-  if (typeof target === 'string' && target.includes(':') && !target.startsWith('kernel:')) return vscode.Uri.parse(target);
-  return undefined;
-}
-
-function defaultSaveUri(name: string): vscode.Uri | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  return folder && vscode.Uri.joinPath(folder, name);
-}
-
-function revealCell(cellId: string): void {
-  const [notebookUri, fragment] = cellId.split('#');
-  const notebook = vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === notebookUri);
-  const cell = notebook?.getCells().find((c) => (c.document.uri.fragment || String(c.index)) === fragment);
-  if (!notebook || !cell) return;
-  void vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(cell.index, cell.index + 1)] });
-}

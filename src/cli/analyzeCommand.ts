@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { GrowthDetector } from '../core/detector';
+import { GrowthDetector } from '../core/detector/growthDetector';
 import type { MemoryLimit } from '../core/limits';
 import { TraceFormatError, iterateTrace } from '../core/trace';
 import { UsageError, parseArgs, parseBytes } from './args';

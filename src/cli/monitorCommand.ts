@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { GrowthDetector } from '../core/detector';
+import { GrowthDetector } from '../core/detector/growthDetector';
 import { formatBytes, trendArrow } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessNotFoundError, ProcessTreeSampler, type TreeSample } from '../core/sampler';

@@ -1,4 +1,4 @@
-import type { Verdict } from '../core/detector';
+import type { Verdict } from '../core/detector/types';
 import { describeVerdict, formatBytes, formatDuration } from '../core/format';
 import type { MemoryLimit } from '../core/limits';
 import { describeLimitSource } from '../core/limits';

@@ -2,7 +2,7 @@
 // Everything that names a pattern's cause or a fix (the findings, the CLI, the evidence
 // diagnostics, the preferred quick fix, `fix --kind`) reads it from here; adding a pattern or a
 // fix kind is one entry, and `satisfies Record<…>` makes a missing one a compile error.
-import type { Pattern } from './detector';
+import type { Pattern } from './detector/types';
 
 /** The edits the quick fixes and `kernel-memory-watch fix --kind` apply. */
 export const FIX_KINDS = ['collect', 'trim', 'both', 'display'] as const;

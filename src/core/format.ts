@@ -1,4 +1,4 @@
-import type { Pattern, Verdict } from './detector';
+import type { Pattern, Verdict } from './detector/types';
 import { PATTERNS } from './causes';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -15,8 +15,8 @@ export interface ChildSample {
 
 /** One sampling tick of one watched process tree. */
 export interface TreeSample {
-  /** `pid:startTime`: the series key; a reused PID gets a new key. */
-  readonly key: string;
+  /** `pid:startTime`: which process this is; a reused PID is another process with another key. */
+  readonly processKey: string;
   readonly pid: number;
   /** Milliseconds since the epoch. */
   readonly t: number;
@@ -29,7 +29,7 @@ export interface TreeSample {
 }
 
 export interface TreeExit {
-  readonly key: string;
+  readonly processKey: string;
   readonly pid: number;
   readonly t: number;
   readonly lastRssBytes: number;
@@ -38,7 +38,7 @@ export interface TreeExit {
 }
 
 export interface WatchedTree {
-  readonly key: string;
+  readonly processKey: string;
   readonly pid: number;
   readonly startTime: number;
   readonly label: string;
@@ -79,7 +79,7 @@ export function defaultReader(): ProcessReader {
   return ProcfsReader.isAvailable() ? new ProcfsReader() : new PidusageReader();
 }
 
-export function keyOf(identity: ProcessIdentity): string {
+export function processKeyOf(identity: ProcessIdentity): string {
   return `${identity.pid}:${identity.startTime}`;
 }
 
@@ -124,19 +124,19 @@ export class ProcessTreeSampler implements Disposable {
     if (!Number.isSafeInteger(pid) || pid <= 0) throw new ProcessNotFoundError(pid);
     const identity = await this.reader.identity(pid);
     if (!identity) throw new ProcessNotFoundError(pid);
-    const key = keyOf(identity);
-    const existing = this.trees.get(key);
+    const processKey = processKeyOf(identity);
+    const existing = this.trees.get(processKey);
     if (existing) return existing.info;
-    const info: WatchedTree = { key, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
-    this.trees.set(key, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity });
+    const info: WatchedTree = { processKey, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
+    this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity });
     this.scanRequested = true; // find its children on the next tick, not 2 s later
     return info;
   }
 
-  unwatch(key: string): boolean {
-    const tree = this.trees.get(key);
+  unwatch(processKey: string): boolean {
+    const tree = this.trees.get(processKey);
     if (!tree) return false;
-    this.trees.delete(key);
+    this.trees.delete(processKey);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     return true;
   }
@@ -145,8 +145,8 @@ export class ProcessTreeSampler implements Disposable {
     return [...this.trees.values()].map((tree) => tree.info);
   }
 
-  isWatching(key: string): boolean {
-    return this.trees.has(key);
+  isWatching(processKey: string): boolean {
+    return this.trees.has(processKey);
   }
 
   start(): void {
@@ -230,7 +230,7 @@ export class ProcessTreeSampler implements Disposable {
         tree.lastDetailAt = t;
         detail = await this.reader.detail(tree.info.pid).catch(() => undefined);
       }
-      this.emitSample({ key: tree.info.key, pid: tree.info.pid, t, rssBytes, selfBytes, children, detail });
+      this.emitSample({ processKey: tree.info.processKey, pid: tree.info.pid, t, rssBytes, selfBytes, children, detail });
     }
   }
 
@@ -260,9 +260,9 @@ export class ProcessTreeSampler implements Disposable {
   }
 
   private endTree(tree: TreeState, t: number, reason: TreeExit['reason']): void {
-    if (!this.trees.delete(tree.info.key)) return;
+    if (!this.trees.delete(tree.info.processKey)) return;
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
-    const exit: TreeExit = { key: tree.info.key, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
+    const exit: TreeExit = { processKey: tree.info.processKey, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
     for (const listener of [...this.exitListeners]) {
       try {
         listener(exit);

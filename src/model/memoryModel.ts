@@ -1,17 +1,23 @@
 // The session's memory model: which processes are watched, their series, detectors, markers
 // and findings. Pure (no `vscode`): the gauge, the panel and the diagnostics read it, the
-// sources feed it through the sampler.
+// sources feed it through the sampler. The pieces live beside it: the watch registry, the
+// findings, the panel deltas.
 
-import { GrowthDetector, type Verdict } from '../core/detector';
-import { formatBytes, formatDuration, likelyCause } from '../core/format';
-import { describeLimitSource, readMemoryLimit, type MemoryLimit } from '../core/limits';
+import { GrowthDetector } from '../core/detector/growthDetector';
+import type { Verdict } from '../core/detector/types';
+import { Emitter } from '../core/emitter';
+import { formatBytes, likelyCause } from '../core/format';
+import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessTreeSampler, type Disposable, type TreeExit, type TreeSample } from '../core/sampler';
 import { SeriesStore, type SeriesMarker } from '../core/seriesStore';
+import { formatTrace } from '../core/trace';
 import type { ChartMarker, ChartPoint, Finding, ProcessView } from '../shared/protocol';
+import { findingOf } from './findings';
+import { PanelDeltas, type ModelUpdate } from './panelDeltas';
+import { viewOf, WatchRegistry, type ProcessSource, type WatchedProcess } from './watchRegistry';
 
-export type ProcessSource = ProcessView['source'];
-
-const MAX_PENDING_POINTS = 2048;
+export type { ProcessSource } from './watchRegistry';
+export type { ModelUpdate } from './panelDeltas';
 
 export interface WatchRequest {
   readonly pid: number;
@@ -25,43 +31,33 @@ export interface WatchRequest {
   readonly seriesId?: string;
 }
 
-interface Entry {
+/** One sample of one series, as the kernel ledger follows it. */
+export interface SeriesSample {
   readonly seriesId: string;
-  key: string;
-  pid: number;
-  label: string;
-  readonly source: ProcessSource;
-  resourceUri?: string;
-  detector: GrowthDetector;
-  limit: MemoryLimit;
-  rssBytes: number;
-  childCount: number;
-  exited: boolean;
-  wasAlarmed: boolean;
+  /** Milliseconds since the epoch. */
+  readonly tMs: number;
+  readonly rssBytes: number;
 }
 
-export interface ModelUpdate {
-  /** New chart points since the previous update, by series id. */
-  readonly points: Record<string, ChartPoint[]>;
-  readonly markers: ChartMarker[];
+export interface ProcessExit {
+  readonly view: ProcessView;
+  readonly exit: TreeExit;
 }
 
 export interface MemoryModelOptions {
   readonly sampler?: ProcessTreeSampler;
   readonly limitOverrideBytes?: number;
   readonly historySec?: number;
-  readonly now?: () => number;
 }
 
 export class MemoryModel implements Disposable {
   readonly sampler: ProcessTreeSampler;
   readonly store: SeriesStore;
-  private readonly entries = new Map<string, Entry>(); // by series id
-  private readonly byKey = new Map<string, Entry>(); // by sampler key (pid:start)
-  private readonly listeners = new Set<() => void>();
-  private readonly exitListeners = new Set<(view: ProcessView, exit: TreeExit) => void>();
-  private readonly sampleListeners = new Set<(seriesId: string, tMs: number, rssBytes: number) => void>();
-  private pending: ModelUpdate = { points: {}, markers: [] };
+  private readonly registry = new WatchRegistry();
+  private readonly deltas = new PanelDeltas();
+  private readonly updated = new Emitter<void>();
+  private readonly exited = new Emitter<ProcessExit>();
+  private readonly sampled = new Emitter<SeriesSample>();
   private readonly subscriptions: Disposable[] = [];
   private limitOverrideBytes: number | undefined;
 
@@ -78,21 +74,21 @@ export class MemoryModel implements Disposable {
   /** Starts watching (idempotent per PID). Throws ProcessNotFoundError for a dead PID. */
   async watch(request: WatchRequest): Promise<ProcessView> {
     const tree = await this.sampler.watch(request.pid, request.label);
-    const existingByKey = this.byKey.get(tree.key);
-    if (existingByKey) return this.view(existingByKey);
-    const seriesId = request.seriesId ?? tree.key;
+    const already = this.registry.ofProcess(tree.processKey);
+    if (already) return viewOf(already);
+    const seriesId = request.seriesId ?? tree.processKey;
     const limit = readMemoryLimit(request.pid, { overrideBytes: this.limitOverrideBytes });
-    let entry = this.entries.get(seriesId);
+    let entry = this.registry.get(seriesId);
     if (entry) {
       // A restart: same series, new process, fresh detector (the old process's memory is gone).
-      this.byKey.delete(entry.key);
-      Object.assign(entry, { key: tree.key, pid: request.pid, label: request.label, exited: false, limit, wasAlarmed: false });
+      this.registry.rebind(entry, tree.processKey);
+      Object.assign(entry, { pid: request.pid, label: request.label, exited: false, limit, wasAlarmed: false });
       entry.detector = new GrowthDetector({ limitBytes: limit.bytes });
       this.addMarker(entry, { t: Date.now() / 1000, kind: 'restart', label: `restarted as PID ${request.pid}` });
     } else {
       entry = {
         seriesId,
-        key: tree.key,
+        processKey: tree.processKey,
         pid: request.pid,
         label: request.label,
         source: request.source,
@@ -104,31 +100,28 @@ export class MemoryModel implements Disposable {
         exited: false,
         wasAlarmed: false,
       };
-      this.entries.set(seriesId, entry);
+      this.registry.add(entry);
     }
     if (request.resourceUri) entry.resourceUri = request.resourceUri;
-    this.byKey.set(tree.key, entry);
     if (!this.sampler.running) this.sampler.start();
-    return this.view(entry);
+    return viewOf(entry);
   }
 
   /** Stops watching a series; its history is dropped. */
   unwatch(seriesId: string): void {
-    const entry = this.entries.get(seriesId);
+    const entry = this.registry.remove(seriesId);
     if (!entry) return;
-    this.sampler.unwatch(entry.key);
-    this.byKey.delete(entry.key);
-    this.entries.delete(seriesId);
+    this.sampler.unwatch(entry.processKey);
     this.store.delete(seriesId);
-    delete this.pending.points[seriesId];
+    this.deltas.drop(seriesId);
     if (this.sampler.watched().length === 0) this.sampler.stop();
     // No sample of it will come again: the views must hear of its going now.
-    this.emit();
+    this.updated.fire();
   }
 
   setLimitOverride(bytes: number | undefined): void {
     this.limitOverrideBytes = bytes;
-    for (const entry of this.entries.values()) {
+    for (const entry of this.registry.entries()) {
       if (entry.exited) continue;
       entry.limit = readMemoryLimit(entry.pid, { overrideBytes: bytes });
       entry.detector.setLimit(entry.limit.bytes);
@@ -136,32 +129,34 @@ export class MemoryModel implements Disposable {
   }
 
   isWatchingPid(pid: number): boolean {
-    for (const entry of this.byKey.values()) if (entry.pid === pid && !entry.exited) return true;
-    return false;
+    return this.registry.isWatchingPid(pid);
   }
 
   seriesIdOfPid(pid: number): string | undefined {
-    for (const entry of this.byKey.values()) if (entry.pid === pid) return entry.seriesId;
-    return undefined;
+    return this.registry.seriesIdOfPid(pid);
   }
 
   processes(): ProcessView[] {
-    return [...this.entries.values()].map((entry) => this.view(entry));
+    return [...this.registry.entries()].map(viewOf);
   }
 
   process(seriesId: string): ProcessView | undefined {
-    const entry = this.entries.get(seriesId);
-    return entry && this.view(entry);
+    const entry = this.registry.get(seriesId);
+    return entry && viewOf(entry);
   }
 
   verdictOf(seriesId: string): Verdict | undefined {
-    return this.entries.get(seriesId)?.detector.verdict();
+    return this.registry.get(seriesId)?.detector.verdict();
+  }
+
+  limitOf(seriesId: string): MemoryLimit | undefined {
+    return this.registry.get(seriesId)?.limit;
   }
 
   /** Chart points from `sinceMs` (ms since epoch) on, per series id. */
   series(sinceMs = -Infinity): Record<string, ChartPoint[]> {
     const result: Record<string, ChartPoint[]> = {};
-    for (const seriesId of this.entries.keys()) {
+    for (const seriesId of this.registry.seriesIds()) {
       const series = this.store.get(seriesId);
       result[seriesId] = series ? series.points(sinceMs / 1000).map((p) => ({ t: p.t * 1000, min: p.min, max: p.max })) : [];
     }
@@ -170,96 +165,66 @@ export class MemoryModel implements Disposable {
 
   markers(): ChartMarker[] {
     const markers: ChartMarker[] = [];
-    for (const seriesId of this.entries.keys()) {
+    for (const seriesId of this.registry.seriesIds()) {
       for (const marker of this.store.markersOf(seriesId)) markers.push(toChartMarker(seriesId, marker));
     }
     return markers;
   }
 
-  /** The CLI's trace format for one series: times relative to its first sample. */
+  /** The CLI's trace format (core/trace.ts) for one series: times relative to its first sample. */
   traceCsv(seriesId: string): string | undefined {
     const series = this.store.get(seriesId);
     if (!series) return undefined;
     const rows = series.toTraceRows();
     const start = rows.length > 0 ? rows[0][0] : 0;
-    return 't,rss\n' + rows.map(([t, rss]) => `${Number((t - start).toFixed(3))},${Math.round(rss)}`).join('\n') + '\n';
+    return formatTrace(rows.map(([t, rss]) => ({ t: t - start, rss })));
   }
 
   findings(): Finding[] {
     const findings: Finding[] = [];
-    for (const entry of this.entries.values()) {
-      const verdict = entry.detector.verdict();
-      if (!verdict.alarm) continue;
-      const minutes = verdict.timescaleSec ?? 0;
-      findings.push({
-        key: entry.seriesId,
-        title: `${entry.label}: ${verdict.pattern}`,
-        detail: `troughs climbed ${formatBytes(verdict.growthBytes)} within ${formatDuration(minutes)}` +
-          `${verdict.teeth > 0 ? ` over ${verdict.teeth} teeth` : ''}: ${likelyCause(verdict.pattern)}`,
-        forecast:
-          verdict.forecast.secondsToLimit === null
-            ? null
-            : `reaches ${formatBytes(entry.limit.bytes)} (${describeLimitSource(entry.limit.source)}) in about ${formatDuration(verdict.forecast.secondsToLimit)}`,
-        actions: [],
-      });
+    for (const entry of this.registry.entries()) {
+      const finding = findingOf(entry, entry.detector.verdict());
+      if (finding) findings.push(finding);
     }
     return findings;
   }
 
   /** Fires after every sample, exit or unwatch; call `takePending()` for what changed (consumers throttle). */
-  onDidUpdate(listener: () => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  readonly onDidUpdate = this.updated.event;
 
-  onDidExit(listener: (view: ProcessView, exit: TreeExit) => void): Disposable {
-    this.exitListeners.add(listener);
-    return { dispose: () => this.exitListeners.delete(listener) };
-  }
+  readonly onDidExit = this.exited.event;
 
   /** Every sample of every series (the kernel ledger follows its kernel's RSS with it). */
-  onDidSample(listener: (seriesId: string, tMs: number, rssBytes: number) => void): Disposable {
-    this.sampleListeners.add(listener);
-    return { dispose: () => this.sampleListeners.delete(listener) };
-  }
-
-  limitOf(seriesId: string): MemoryLimit | undefined {
-    return this.entries.get(seriesId)?.limit;
-  }
+  readonly onDidSample = this.sampled.event;
 
   /** Marks an event on a series' chart (cell runs, releases). */
   mark(seriesId: string, kind: SeriesMarker['kind'], label: string, tMs = Date.now()): void {
-    const entry = this.entries.get(seriesId);
+    const entry = this.registry.get(seriesId);
     if (entry) this.addMarker(entry, { t: tMs / 1000, kind, label });
   }
 
   /** Hands out what changed since the last call (the panel batches its messages with it). */
   takePending(): ModelUpdate {
-    const pending = this.pending;
-    this.pending = { points: {}, markers: [] };
-    return pending;
+    return this.deltas.take();
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.sampler.dispose();
-    this.listeners.clear();
-    this.exitListeners.clear();
-    this.sampleListeners.clear();
+    this.updated.dispose();
+    this.exited.dispose();
+    this.sampled.dispose();
   }
 
   private onSample(sample: TreeSample): void {
-    const entry = this.byKey.get(sample.key);
+    const entry = this.registry.ofProcess(sample.processKey);
     if (!entry) return;
     const t = sample.t / 1000;
     entry.rssBytes = sample.rssBytes;
     entry.childCount = sample.children.length;
     entry.detector.push(t, sample.rssBytes);
     this.store.append(entry.seriesId, t, sample.rssBytes);
-    const pending = (this.pending.points[entry.seriesId] ??= []);
-    pending.push({ t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
-    // Nobody took the deltas (the panel is hidden): it rebuilds from a snapshot when shown.
-    if (pending.length > MAX_PENDING_POINTS) pending.splice(0, pending.length - MAX_PENDING_POINTS);
+    this.deltas.addPoint(entry.seriesId, { t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
     // The full verdict is built lazily (views, findings); a sample needs only the alarm bit.
     const alarm = entry.detector.alarm;
     if (alarm && !entry.wasAlarmed) {
@@ -267,51 +232,24 @@ export class MemoryModel implements Disposable {
       this.addMarker(entry, { t, kind: 'alarm', label: `${pattern}: ${likelyCause(pattern)}` });
     }
     entry.wasAlarmed = alarm;
-    for (const listener of [...this.sampleListeners]) listener(entry.seriesId, sample.t, sample.rssBytes);
-    this.emit();
+    this.sampled.fire({ seriesId: entry.seriesId, tMs: sample.t, rssBytes: sample.rssBytes });
+    this.updated.fire();
   }
 
   private onExit(exit: TreeExit): void {
-    const entry = this.byKey.get(exit.key);
+    const entry = this.registry.ofProcess(exit.processKey);
     if (!entry) return;
     entry.exited = true;
     entry.rssBytes = 0;
     this.addMarker(entry, { t: exit.t / 1000, kind: 'exit', label: `PID ${exit.pid} exited at ${formatBytes(exit.lastRssBytes)}` });
-    const view = this.view(entry);
-    for (const listener of [...this.exitListeners]) listener(view, exit);
+    this.exited.fire({ view: viewOf(entry), exit });
     if (this.sampler.watched().length === 0) this.sampler.stop();
-    this.emit();
+    this.updated.fire();
   }
 
-  private addMarker(entry: Entry, marker: SeriesMarker): void {
+  private addMarker(entry: WatchedProcess, marker: SeriesMarker): void {
     this.store.mark(entry.seriesId, marker);
-    this.pending.markers.push(toChartMarker(entry.seriesId, marker));
-  }
-
-  private emit(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
-
-  private view(entry: Entry): ProcessView {
-    const verdict = entry.detector.verdict();
-    return {
-      key: entry.seriesId,
-      pid: entry.pid,
-      label: entry.label,
-      source: entry.source,
-      resourceUri: entry.resourceUri,
-      rssBytes: entry.rssBytes,
-      childCount: entry.childCount,
-      pattern: verdict.pattern,
-      alarm: verdict.alarm,
-      troughSlopeBytesPerSec: verdict.troughSlopeBytesPerSec,
-      growthBytes: verdict.growthBytes,
-      teeth: verdict.teeth,
-      limitBytes: entry.limit.bytes,
-      limitSource: describeLimitSource(entry.limit.source),
-      secondsToLimit: verdict.forecast.secondsToLimit,
-      exited: entry.exited,
-    };
+    this.deltas.addMarker(toChartMarker(entry.seriesId, marker));
   }
 }
 

@@ -41,24 +41,24 @@ export interface SettingsResult {
   readonly problems: string[];
 }
 
-type Raw = (key: string) => unknown;
+type Raw = (name: string) => unknown;
 
 export function readSettings(get: Raw): SettingsResult {
   const problems: string[] = [];
-  const number = (key: string, fallback: number, min: number, max: number): number => {
-    const value = get(key);
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const value = get(name);
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      problems.push(`kernelMemoryWatch.${key} must be a number from ${min} to ${max} (got ${JSON.stringify(value)}); using ${fallback}.`);
+      problems.push(`kernelMemoryWatch.${name} must be a number from ${min} to ${max} (got ${JSON.stringify(value)}); using ${fallback}.`);
       return fallback;
     }
     return value;
   };
-  const flag = (key: string, fallback: boolean): boolean => {
-    const value = get(key);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = get(name);
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'boolean') {
-      problems.push(`kernelMemoryWatch.${key} must be true or false (got ${JSON.stringify(value)}); using ${fallback}.`);
+      problems.push(`kernelMemoryWatch.${name} must be true or false (got ${JSON.stringify(value)}); using ${fallback}.`);
       return fallback;
     }
     return value;

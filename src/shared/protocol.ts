@@ -2,10 +2,14 @@
 // import only this file (and no host code); the host validates every message from the webview
 // with `parseWebviewMessage` and ignores anything else.
 
-import type { Pattern } from '../core/detector';
+import type { Pattern } from '../core/detector/types';
 
 /** One watched process as the panel and the gauge see it. */
 export interface ProcessView {
+  /**
+   * The series id: a notebook's URI for its kernel (kept across kernel restarts), else the
+   * sampler's process key. Every `key` in this protocol is such a series id.
+   */
   readonly key: string;
   readonly pid: number;
   readonly label: string;

@@ -1,7 +1,7 @@
 // Engine benchmarks: prints `name: value unit`, one per line. Figures, not assertions.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { GrowthDetector } from '../../src/core/detector';
+import { GrowthDetector } from '../../src/core/detector/growthDetector';
 import { PidusageReader } from '../../src/core/pidusageReader';
 import { ProcfsReader } from '../../src/core/procfsReader';
 import { ProcessTreeSampler } from '../../src/core/sampler';

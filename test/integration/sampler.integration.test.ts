@@ -95,7 +95,7 @@ for (const [name, makeReader] of readers) {
       await sleep(200);
       sampler.dispose();
       assert.equal(exits.length, 1);
-      assert.equal(exits[0].key, tree.key);
+      assert.equal(exits[0].processKey, tree.processKey);
       assert.equal(exits[0].reason, 'exited');
       assert.ok(samples.length >= 3);
       assert.ok(samples.some((sample) => sample.rssBytes > 60 * MB));
@@ -138,7 +138,7 @@ for (const [name, makeReader] of readers) {
         await sleep(20);
       }
       assert.equal(sampler.watched().length, 0);
-      assert.equal(new Set(exits.map((exit) => exit.key)).size, live);
+      assert.equal(new Set(exits.map((exit) => exit.processKey)).size, live);
       // the process table is scanned at most once a tick for all 200, not once per process
       assert.ok(scans - scansBefore <= ticks, `${scans - scansBefore} scans in ${ticks} ticks`);
       sampler.dispose();
@@ -170,10 +170,10 @@ describe('PID reuse (procfs reader on a prepared /proc tree)', () => {
     await sampler.tick();
     assert.equal(exits.length, 1);
     assert.equal(exits[0].reason, 'reused');
-    assert.equal(exits[0].key, first.key);
+    assert.equal(exits[0].processKey, first.processKey);
     assert.equal(samples.length, 1, 'no sample of the new process went into the old series');
     const second = await sampler.watch(4242);
-    assert.notEqual(second.key, first.key);
+    assert.notEqual(second.processKey, first.processKey);
     sampler.dispose();
   });
 

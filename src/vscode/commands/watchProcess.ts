@@ -63,8 +63,8 @@ export async function stopWatchingCommand(model: MemoryModel, seriesId?: unknown
     return;
   }
   const choice = await vscode.window.showQuickPick(
-    watched.map((p) => ({ label: p.label, description: `PID ${p.pid} · ${formatBytes(p.rssBytes)}`, key: p.key })),
+    watched.map((p) => ({ label: p.label, description: `PID ${p.pid} · ${formatBytes(p.rssBytes)}`, seriesId: p.key })),
     { placeHolder: 'Stop watching which process?' },
   );
-  if (choice) model.unwatch(choice.key);
+  if (choice) model.unwatch(choice.seriesId);
 }

@@ -22,7 +22,7 @@ export class ProcessDiscovery implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly terminalPids = new Map<vscode.Terminal, number>();
-  private readonly seen = new Set<string>(); // `${pid}` already handed to the model
+  private readonly seenPids = new Set<number>(); // already handed to the model
   private scanning = false;
   /** PIDs of the active terminal's shell and the Python processes under it (for the gauge). */
   activeTerminalPids: Set<number> = new Set();
@@ -114,12 +114,11 @@ export class ProcessDiscovery implements vscode.Disposable {
   }
 
   private async watch(found: PythonProcess, request: { label: string; source: 'kernel' | 'terminal'; resourceUri?: string; seriesId?: string }): Promise<void> {
-    const key = `${found.pid}`;
-    if (this.seen.has(key) && this.model.isWatchingPid(found.pid)) return;
+    if (this.seenPids.has(found.pid) && this.model.isWatchingPid(found.pid)) return;
     try {
       await this.model.watch({ pid: found.pid, ...request });
-      if (!this.seen.has(key)) this.log.info(`watching ${request.source} ${request.label} (PID ${found.pid})`);
-      this.seen.add(key);
+      if (!this.seenPids.has(found.pid)) this.log.info(`watching ${request.source} ${request.label} (PID ${found.pid})`);
+      this.seenPids.add(found.pid);
     } catch (error) {
       if (!(error instanceof ProcessNotFoundError)) this.log.warn(`cannot watch PID ${found.pid}: ${String(error)}`);
     }

@@ -33,7 +33,7 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     private readonly extensionUri: vscode.Uri,
     private readonly model: MemoryModel,
     private readonly log: vscode.LogOutputChannel,
-    private readonly hooks: PanelHooks = {},
+    private hooks: PanelHooks = {},
   ) {
     const subscription = model.onDidUpdate(() => this.schedule());
     this.disposables.push(new vscode.Disposable(() => subscription.dispose()));
@@ -63,6 +63,11 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     );
   }
 
+  /** Tests route "Export CSV" to a path; hooks not named stay as they are. */
+  setHooks(hooks: PanelHooks): void {
+    this.hooks = { ...this.hooks, ...hooks };
+  }
+
   get visible(): boolean {
     return this.view?.visible ?? false;
   }
@@ -72,18 +77,18 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     this.sendSnapshot();
   }
 
-  showDiagnosis(key: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>): void {
-    this.lastDiagnosis = { type: 'diagnosis', key, headline, rows };
+  showDiagnosis(seriesId: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>): void {
+    this.lastDiagnosis = { type: 'diagnosis', key: seriesId, headline, rows };
     void this.post(this.lastDiagnosis);
   }
 
-  showLedger(key: string, entries: readonly LedgerRow[]): void {
-    this.ledger = { type: 'ledger', key, entries };
+  showLedger(seriesId: string, entries: readonly LedgerRow[]): void {
+    this.ledger = { type: 'ledger', key: seriesId, entries };
     void this.post(this.ledger);
   }
 
-  async exportCsv(key?: string): Promise<vscode.Uri | undefined> {
-    const seriesId = key ?? this.model.processes()[0]?.key;
+  async exportCsv(requested?: string): Promise<vscode.Uri | undefined> {
+    const seriesId = requested ?? this.model.processes()[0]?.key;
     const csv = seriesId ? this.model.traceCsv(seriesId) : undefined;
     if (!seriesId || !csv) {
       void vscode.window.showInformationMessage('Nothing to export yet: no process has been sampled.');

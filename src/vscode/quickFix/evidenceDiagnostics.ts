@@ -15,7 +15,7 @@ import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 export class EvidenceDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
   private readonly alarmed = new Set<string>();
-  private readonly byProcess = new Map<string, vscode.Uri[]>();
+  private readonly bySeries = new Map<string, vscode.Uri[]>(); // the files each series' evidence went to
   private readonly hasEvidence = new ContextKey(ContextKeyName.HasEvidence);
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
@@ -25,7 +25,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     private readonly runningCell: (notebookUri: string) => vscode.NotebookCell | undefined,
   ) {
     const update = model.onDidUpdate(() => this.check());
-    const exit = model.onDidExit((view) => this.clear(view.key));
+    const exit = model.onDidExit(({ view }) => this.clear(view.key));
     this.disposables.push(new vscode.Disposable(() => update.dispose()), new vscode.Disposable(() => exit.dispose()));
   }
 
@@ -39,7 +39,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     }
   }
 
-  private async place(key: string, source: string, resourceUri: string, pattern: EvidenceCode, evidence: string): Promise<void> {
+  private async place(seriesId: string, source: string, resourceUri: string, pattern: EvidenceCode, evidence: string): Promise<void> {
     let document: vscode.TextDocument | undefined;
     let where: string;
     if (source === 'kernel') {
@@ -66,23 +66,23 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
-    this.byProcess.set(key, [...(this.byProcess.get(key) ?? []), document.uri]);
+    this.bySeries.set(seriesId, [...(this.bySeries.get(seriesId) ?? []), document.uri]);
     this.hasEvidence.set(true);
   }
 
   /** Clears the diagnostics a process caused (it exited, or the user dismissed them). */
-  clear(key?: string): void {
-    if (key === undefined) {
+  clear(seriesId?: string): void {
+    if (seriesId === undefined) {
       this.collection.clear();
-      this.byProcess.clear();
+      this.bySeries.clear();
       this.alarmed.clear();
       this.hasEvidence.set(false);
       return;
     }
-    for (const uri of this.byProcess.get(key) ?? []) this.collection.delete(uri);
-    this.byProcess.delete(key);
-    this.alarmed.delete(key);
-    this.hasEvidence.set(this.byProcess.size > 0);
+    for (const uri of this.bySeries.get(seriesId) ?? []) this.collection.delete(uri);
+    this.bySeries.delete(seriesId);
+    this.alarmed.delete(seriesId);
+    this.hasEvidence.set(this.bySeries.size > 0);
   }
 
   dispose(): void {

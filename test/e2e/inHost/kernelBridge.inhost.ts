@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelMemoryWatchTestApi } from '../../../src/extension';
+import { CommandId } from '../../../src/vscode/commandIds';
 import { TestKernel } from '../../kernel/testKernel';
 import { test } from './registry';
 import { until } from '../../support/wait';
@@ -55,7 +56,7 @@ test('real cell executions fill the ledger and the cell status bar; diagnose run
     assert.equal(items.length, 1);
     assert.match(items[0].text, /\+\d+ MB retained/);
 
-    const diagnosis = await vscode.commands.executeCommand<{ diagnosis: { rssBeforeBytes: number; dominant: string } } | undefined>('kernelMemoryWatch.diagnose', uri);
+    const diagnosis = await vscode.commands.executeCommand<{ diagnosis: { rssBeforeBytes: number; dominant: string } } | undefined>(CommandId.Diagnose, uri);
     assert.ok(diagnosis, 'diagnose returned a result');
     assert.ok(diagnosis.diagnosis.rssBeforeBytes > 300 * MB);
     assert.equal(diagnosis.diagnosis.dominant, 'live-data', 'a kept bytearray is live data');

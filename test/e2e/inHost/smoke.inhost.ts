@@ -20,9 +20,9 @@ test('smoke: the extension is present, activates and registers its commands', as
   await extension.activate();
   assert.ok(extension.isActive);
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['kernelMemoryWatch.openPanel', 'kernelMemoryWatch.diagnose', 'kernelMemoryWatch.exportCsv']) {
-    assert.ok(commands.includes(id), `command ${id} registered`);
-  }
+  const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands;
+  assert.ok(contributed.length > 0);
+  for (const { command } of contributed) assert.ok(commands.includes(command), `command ${command} registered`);
 });
 
 test('smoke: a process spawned here is a descendant of the extension host (teardown must stop it)', async () => {

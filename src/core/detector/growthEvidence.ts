@@ -1,0 +1,183 @@
+import { mannKendallZ, medianOf } from '../stats';
+import { NO_GROWTH, type EvaluationRecord, type LevelEvaluation } from './levelEvaluation';
+import type { TeethTracker } from './teethTracker';
+import type { TimeScale } from './timeScale';
+import * as thresholds from './thresholds';
+
+// Local copies: a module that runs from source (tests, under tsx) reads an imported binding
+// through a getter, a call per read in the hot loops.
+const {
+  MIB,
+  MIN_POINTS,
+  MIN_RISE_BYTES,
+  MIN_RISE_FRACTION,
+  MIN_RISE_TIME_BUCKETS,
+  MIN_RISE_TIME_SEC,
+  ONGOING_SHARE_HOLD,
+  ONGOING_SHARE_RAISE,
+  RISE_TO_SCATTER,
+  WINDOW,
+  Z_HOLD,
+  Z_RAISE,
+} = thresholds;
+
+/**
+ * Whether a time scale's floors (and the teeth's troughs inside its window) show growth: the
+ * trend tests, the resistant line, the rise, how recent the last new high is, and the checks
+ * that tell a ratchet from a sawtooth that keeps coming back down.
+ */
+export class GrowthEvidence {
+  private readonly scratch = new Float64Array(WINDOW);
+  private readonly residuals = new Float64Array(WINDOW);
+
+  constructor(private readonly teeth: TeethTracker) {}
+
+  evaluate(scale: TimeScale, now: number, lastBytes: number): LevelEvaluation {
+    const n = scale.count;
+    if (n < MIN_POINTS) return NO_GROWTH;
+    const windowStart = scale.mids[scale.head] - scale.width / 2;
+    // Where the floor last fell back (a full collection): the evidence for raising starts there.
+    const segmentOffset = scale.segmentOffset;
+    const segmented = segmentOffset > 0 && n - segmentOffset >= MIN_POINTS;
+    // Floors that span too little to have grown carry no evidence (see spansGrowth): a
+    // healthy process skips the trend counts altogether.
+    const spans = scale.spansGrowth();
+    if (spans) scale.countTrend();
+    const z = spans ? mannKendallZ(scale.windowS, n) : 0;
+    const segmentZ = spans && segmented ? mannKendallZ(scale.segmentS, n - segmentOffset) : 0;
+    // An alarmed scale needs the evidence to hold; any other only to raise, which needs
+    // Z_RAISE. Noise passes Z_HOLD one window in ten; Z_RAISE one in two hundred, so this
+    // gate keeps the costly part below off almost every bucket of a healthy process.
+    const needed = scale.alarmed ? Z_HOLD : Z_RAISE;
+    if (z < needed && segmentZ < Z_RAISE && this.teeth.trend(windowStart, scale.windowTeeth).z < needed) return NO_GROWTH;
+    const whole = this.growthEvidence(scale, 0, z, now, lastBytes, !scale.alarmed, scale.wholeRecord);
+    if (!segmented || (scale.alarmed && whole.growingHold)) return whole;
+    const segment = this.growthEvidence(scale, segmentOffset, segmentZ, now, lastBytes, true, scale.segmentRecord);
+    // Raising looks only past the last fall, where a ratchet climbs again from its reset floor;
+    // holding looks at the whole window, so an alarm stays up through a full collection. A climb
+    // past the fall holds only if it would raise: a healthy sawtooth's every tooth is a fresh
+    // climb, and only the level troughs (withinRecentTeeth) tell it apart.
+    const figures = segment.growingRaise || !whole.growingHold ? segment : whole;
+    return scale.combinedRecord.set(
+      whole.growingHold || segment.growingRaise,
+      segment.growingRaise,
+      figures.baseline,
+      figures.rise,
+      figures.slope,
+      figures.windowStart,
+    );
+  }
+
+  /**
+   * Growth evidence of the floors from bucket `from` of the window to the newest, with
+   * `floorZ` the Mann–Kendall Z of those floors and `lastBytes` the latest sample. With `raising` false only whether growth
+   * holds is worked out; the raise conditions are checked cheapest first.
+   */
+  private growthEvidence(
+    scale: TimeScale,
+    from: number,
+    floorZ: number,
+    now: number,
+    lastBytes: number,
+    raising: boolean,
+    into: EvaluationRecord,
+  ): LevelEvaluation {
+    const n = scale.count;
+    const floors = scale.mins; // the window is the contiguous run [head, head + n)
+    const mids = scale.mids;
+    const first = scale.head + from;
+    const end = scale.head + n;
+    const m = n - from;
+    const windowStart = mids[first] - scale.width / 2;
+    // The trend of the floors, or of the zigzag troughs: a sawtooth's teeth can be shorter than
+    // a bucket is wide, and then its troughs carry the ratchet more clearly than bucket minima.
+    let z = floorZ;
+    let teethRise = 0;
+    let teethHighAt = -Infinity;
+    if (z < Z_RAISE) {
+      const teeth = this.teeth.trend(windowStart, from === 0 ? scale.windowTeeth : scale.segmentTeeth);
+      if (teeth.z > z) {
+        z = teeth.z;
+        teethRise = teeth.rise;
+        teethHighAt = teeth.lastHighAt;
+      }
+    }
+    if (z < Z_HOLD) return NO_GROWTH;
+    const minRiseFloor = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * scale.minFloor);
+    // A process that keeps coming back down to level troughs cannot raise (checked first: O(1)),
+    // nor hold once its troughs are level within half that (the hysteresis of this condition).
+    if (raising && (z < Z_RAISE || this.teeth.withinRecentTeeth(now, lastBytes, minRiseFloor))) return NO_GROWTH;
+    if (!raising && this.teeth.withinRecentTeeth(now, lastBytes, minRiseFloor, 0.25)) return NO_GROWTH;
+    // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
+    // odd bucket cannot move.
+    const third = Math.floor(m / 3);
+    const baseline = medianOf(floors, first, first + third, this.scratch);
+    const top = medianOf(floors, end - third, end, this.scratch);
+    const rise = Math.max(top - baseline, teethRise);
+    const minRise = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * baseline);
+    const tLeft = mids[first + Math.floor(third / 2)];
+    const tRight = mids[end - third + Math.floor(third / 2)];
+    const span = mids[end - 1] - mids[first] + scale.width;
+    const slope = rise / Math.max(tRight - tLeft, scale.width);
+    // When did the floor last make a new high? (anchored so a slow climb still registers)
+    const epsilon = Math.max(MIB, 0.05 * Math.max(rise, 0));
+    let anchor = floors[first];
+    let lastHighAt = mids[first];
+    let maxFloor = anchor;
+    for (let i = first + 1; i < end; i++) {
+      const floor = floors[i];
+      if (floor > anchor + epsilon) {
+        anchor = floor;
+        lastHighAt = mids[i];
+      }
+      if (floor > maxFloor) maxFloor = floor;
+    }
+    const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
+    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
+    if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
+      return into.set(growingHold, false, baseline, rise, slope, windowStart);
+    }
+    // Rise time from 25 % to 75 % of the floor's extent.
+    const low = baseline + 0.25 * (maxFloor - baseline);
+    const high = baseline + 0.75 * (maxFloor - baseline);
+    let lowAt = NaN;
+    let highAt = NaN;
+    for (let i = first; i < end; i++) {
+      if (Number.isNaN(lowAt) && floors[i] >= low) lowAt = mids[i];
+      if (floors[i] >= high) {
+        highAt = mids[i];
+        break;
+      }
+    }
+    const riseTime = highAt - lowAt;
+    const growingRaise =
+      riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
+      !this.teeth.withinRecentTeeth(now, lastBytes, minRise) &&
+      (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
+    return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
+  }
+
+  /**
+   * The floors' scatter around the resistant line (a robust sigma). A wandering floor can fool a
+   * trend test, since its neighbours are correlated; it cannot rise far above its own scatter.
+   * Not for the teeth path: there the floors' scatter is the teeth themselves. Checked last,
+   * only when everything else says raise.
+   */
+  private clearOfScatter(
+    first: number,
+    end: number,
+    scale: TimeScale,
+    baseline: number,
+    top: number,
+    tLeft: number,
+    tRight: number,
+    rise: number,
+  ): boolean {
+    const slope = tRight > tLeft ? (top - baseline) / (tRight - tLeft) : 0;
+    const residuals = this.residuals;
+    const { mins, mids } = scale;
+    for (let i = first; i < end; i++) residuals[i - first] = Math.abs(mins[i] - (baseline + slope * (mids[i] - tLeft)));
+    const sigma = 1.4826 * medianOf(residuals, 0, end - first, this.scratch);
+    return rise >= RISE_TO_SCATTER * sigma;
+  }
+}

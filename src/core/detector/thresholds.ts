@@ -1,0 +1,88 @@
+// The detector's thresholds, and why each has its value.
+
+export const MIB = 1024 * 1024;
+/**
+ * Finest bucket (s). Samples arrive at 1–20 Hz; half a second keeps the floor of each bucket
+ * meaningful at 20 Hz (10 samples) without leaving most buckets empty at 1 Hz, and is well
+ * below the one-second teeth of a fast DataFrame loop.
+ */
+export const BASE_BUCKET_SEC = 0.5;
+/** Buckets per time scale. Each scale doubles the bucket, so 64 buckets span 32 s, 64 s, … 24 days. */
+export const WINDOW = 64;
+export const WINDOW_MASK = WINDOW - 1; // WINDOW is a power of two
+export const MAX_LEVELS = 22;
+/** Fewer points than this cannot make a Mann–Kendall test reach significance on noisy data. */
+export const MIN_POINTS = 8;
+/**
+ * Mann–Kendall Z to raise (one-sided p < 0.005) and to hold (p < 0.1). A scale is evaluated
+ * every bucket, so a loose raise threshold would fire on noise sooner or later; the lower hold
+ * threshold is the hysteresis that keeps an alarm steady through one noisy window.
+ */
+export const Z_RAISE = 2.58;
+export const Z_HOLD = 1.28;
+/**
+ * Growth must be at least this much, and a tenth of the floor it started from: CPython's
+ * own caches, imports and arenas move RSS by a few MB, and a healthy process's floor wanders
+ * by several percent as the allocator's arenas come and go, while a ratchet worth fixing adds
+ * at least a DataFrame per tooth.
+ */
+export const MIN_RISE_BYTES = 16 * MIB;
+/** Growth must be this many robust sigmas of the floors' scatter around their trend line. */
+export const RISE_TO_SCATTER = 3;
+export const MIN_RISE_FRACTION = 0.1;
+/**
+ * A one-off fill (loading a dataset, warming a cache) rises in one go; a ratchet keeps rising.
+ * The floor's rise from 25 % to 75 % of its extent must take at least this long (and three
+ * buckets of the scale) before an alarm: a few seconds at the finest scale, proportionally
+ * longer at coarser ones.
+ */
+export const MIN_RISE_TIME_SEC = 2;
+export const MIN_RISE_TIME_BUCKETS = 3;
+/** The floor must have made a new high within this share of the window to count as still growing. */
+export const ONGOING_SHARE_RAISE = 0.25;
+export const ONGOING_SHARE_HOLD = 0.5;
+/**
+ * Consecutive evaluations needed to raise and to clear: a single odd window never flips the
+ * alarm. Clearing also needs the evidence to stay away for CLEAR_AFTER_SEC: a sawtooth resets at
+ * every older-generation collection, and the alarm must not blink off and on at each reset.
+ */
+export const RAISE_CONFIRMATIONS = 2;
+export const CLEAR_CONFIRMATIONS = 3;
+export const CLEAR_AFTER_SEC = 5;
+/**
+ * Zigzag reversal: a tooth is a drop of at least 4 MiB and 3 % of the peak. Python's RSS
+ * jitter is well under 1 %; one 40 MB frame in a 1 GB kernel is 4 %.
+ */
+export const REVERSAL_MIN_BYTES = 4 * MIB;
+export const REVERSAL_FRACTION = 0.03;
+/** A floor that falls back by half of its climb starts a new one (see TimeScale.trackSegment). */
+export const RESET_SHARE = 0.5;
+/**
+ * A sawtooth returns a large share of what each tooth climbed (a collection frees the
+ * garbage; only what was promoted stays). A staircase returns almost nothing: the freed
+ * memory stays in malloc's arenas or in a cache. 30 % sits between the two with room for noise.
+ */
+export const SAWTOOTH_MIN_TEETH = 2;
+export const SAWTOOTH_MIN_DROP_SHARE = 0.3;
+/**
+ * Steps versus a steady climb: a staircase spends a good part of its time on plateaus (between
+ * cell runs, between batches), where the RSS moves far slower than its average growth; a climb
+ * moves at about its average rate all the time, and noise moves faster than it both ways.
+ * A plateau is an interval between samples whose rate is under half the window's growth
+ * rate; 30 % of the time on plateaus makes a staircase.
+ */
+export const STAIRCASE_MIN_PLATEAU_SHARE = 0.3;
+export const PLATEAU_RATE_SHARE = 0.5;
+/** Time between samples is binned by |rate| on a log2 scale: bin 0 below 64 KiB/s, then doubling. */
+export const RATE_BINS = 18;
+export const RATE_BIN_BASE_LOG2 = 16;
+/** A gap in the samples says nothing about what happened in it: at most 2 s of it is counted. */
+export const MAX_INTERVAL_WEIGHT_SEC = 2;
+export const TEETH_CAPACITY = 512;
+/** Teeth that say "this process comes back down": three in a row with level troughs. */
+export const RECENT_TEETH = 3;
+export const TEETH_MASK = TEETH_CAPACITY - 1; // a power of two
+/** Six strictly rising troughs are the fewest that reach Z_RAISE; 32 bound the cost. */
+export const MIN_TROUGHS_TESTED = 6;
+export const MAX_TROUGHS_TESTED = 32;
+export const MAX_TEETH_FOR_SLOPE = 32;

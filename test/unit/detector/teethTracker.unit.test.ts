@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TeethTracker, TeethTrend } from '../../../src/core/detector/teethTracker';
+import { MB } from '../synthetic';
+
+/** A sawtooth sampled at 4 Hz: 2-s teeth of `height`, troughs at `trough(k)`. */
+function feed(tracker: TeethTracker, teeth: number, height: number, trough: (k: number) => number): number {
+  let t = 0;
+  tracker.start(0, trough(0));
+  for (let k = 0; k < teeth; k++) {
+    for (let i = 0; i < 8; i++, t += 0.25) tracker.update(t, trough(k) + (height * i) / 7);
+  }
+  // the last drop, confirmed by the start of the next climb
+  tracker.update(t, trough(teeth));
+  tracker.update(t + 0.25, trough(teeth) + height / 2);
+  return t + 0.25;
+}
+
+describe('teeth tracker', () => {
+  it('counts each rise and drop once, with its trough, peak and drop', () => {
+    const tracker = new TeethTracker();
+    feed(tracker, 10, 100 * MB, () => 200 * MB);
+    assert.equal(tracker.count, 10);
+    assert.equal(tracker.troughBytes[3], 200 * MB);
+    assert.equal(tracker.peakBytes[3], 300 * MB);
+    assert.equal(tracker.drop[3], 100 * MB);
+  });
+
+  it('ignores wiggles below the reversal', () => {
+    const tracker = new TeethTracker();
+    tracker.start(0, 500 * MB);
+    for (let i = 1; i < 400; i++) tracker.update(i / 4, 500 * MB + (i % 2) * MB);
+    assert.equal(tracker.count, 0);
+  });
+
+  it('finds a trend in climbing troughs and none in level ones', () => {
+    const climbing = new TeethTracker();
+    feed(climbing, 12, 100 * MB, (k) => 100 * MB + k * 5 * MB);
+    const trend = climbing.trend(0, new TeethTrend());
+    assert.ok(trend.z > 2.58, `z ${trend.z}`);
+    assert.ok(trend.rise > 20 * MB, `rise ${trend.rise}`);
+    const level = new TeethTracker();
+    const end = feed(level, 12, 100 * MB, () => 100 * MB);
+    assert.equal(level.trend(0, new TeethTrend()).z, 0);
+    assert.ok(level.withinRecentTeeth(end, 150 * MB, 16 * MB));
+    // far above the recent peaks: not the next tooth
+    assert.ok(!level.withinRecentTeeth(end, 400 * MB, 16 * MB));
+  });
+
+  it('summarises the teeth since a time, with the troughs slope', () => {
+    const tracker = new TeethTracker();
+    feed(tracker, 10, 100 * MB, (k) => 100 * MB + k * MB);
+    const all = tracker.since(0, true);
+    assert.equal(all.teeth, 10);
+    assert.ok(Math.abs((all.troughSlope ?? 0) - MB / 2) < 1e-6 * MB, `slope ${all.troughSlope}`);
+    assert.equal(tracker.since(1e9, false).teeth, 0);
+  });
+});
