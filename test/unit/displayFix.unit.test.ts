@@ -24,6 +24,15 @@ describe('display() instead of a cached last expression', () => {
     assert.equal(cached('%load_ext autoreload\ndf  # show'), 'df');
   });
 
+  it('silenced exactly when the last token other than comments is `;` (IPython\'s DisplayHook.quiet)', () => {
+    assert.equal(cached('plt.plot(x);  # note'), undefined);
+    assert.equal(cached('plt.plot(x) ;\n\n# a comment\n'), undefined);
+    assert.equal(cached('x  # a;'), 'x', 'a `;` in a comment does not silence');
+    assert.equal(cached('plt.plot(x)  # a; b'), 'plt.plot(x)');
+    assert.equal(cached('s = "a;"\ns'), 's');
+    assert.equal(cached('f(";")'), 'f(";")', 'nor one in a string');
+  });
+
   it('wraps the expression and nothing else', () => {
     const cell = 'df = load()\ndf.describe()  # summary';
     assert.equal(applyEdits(cell, displayEdits(PythonSource.parse(cell))!), 'df = load()\ndisplay(df.describe())  # summary');
