@@ -23,9 +23,26 @@ export function cachedLastExpression(source: PythonSource): CachedExpression | u
   while (last && (last.name === 'Comment' || last.type.isError)) last = last.prevSibling;
   if (!last || last.name !== 'ExpressionStatement') return undefined;
   const text = source.text.slice(last.from, last.to).trimEnd();
-  if (isSilenced(source)) return undefined;
+  if (isSilenced(source) || hasPythonSyntaxError(source)) return undefined;
   if (NOT_CACHED.test(text) || /^(await\s+)?(None|True|False|\.\.\.)$/.test(text)) return undefined;
   return { from: last.from, to: last.from + text.length, text };
+}
+
+/**
+ * A cell that does not compile caches nothing. The parser flags the IPython lines too (`!`, `%`,
+ * `?` are not Python; IPython rewrites them), so only errors on the other lines count: an
+ * automagic such as `ls data` (IPython runs `%ls data`) is one of those.
+ */
+function hasPythonSyntaxError(source: PythonSource): boolean {
+  let found = false;
+  source.tree.iterate({
+    enter(node) {
+      if (found) return false;
+      if (node.type.isError && ipythonLineKind(source.lineText(source.lineOf(node.from))) === 'python') found = true;
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /**

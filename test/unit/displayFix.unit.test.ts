@@ -21,6 +21,9 @@ describe('display() instead of a cached last expression', () => {
       assert.equal(cached(cell), undefined, cell);
     }
     assert.equal(cached('!ls\ndf.head()'), 'df.head()');
+    assert.equal(cached('ls nbpackage'), undefined, 'an automagic: IPython runs %ls');
+    assert.equal(cached('x = (1,\ndf'), undefined, 'a cell that does not compile caches nothing');
+    assert.equal(cached('files = !ls\ndf.merge?\n%time f()\ndf'), 'df');
     assert.equal(cached('%load_ext autoreload\ndf  # show'), 'df');
   });
 
