@@ -6,6 +6,7 @@ import { MemoryModel } from './model/memoryModel';
 import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
 import { trackWatching } from './vscode/contextKeys';
+import { actionCommandsFor, ProcessCommands } from './vscode/commands/processCommands';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
 import { loadSettings } from './vscode/configuration';
 import { registerDebugTracker } from './vscode/discovery/debugTracker';
@@ -73,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
 
   const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
   const quickFixes = new MemoryFixProvider(() => settings.quickFixEveryN);
+  const processCommands = new ProcessCommands(model, diagnostics);
+  panel.setHooks({ actionsFor: (process) => actionCommandsFor(process, diagnostics) });
   context.subscriptions.push(
     diagnostics,
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, quickFixes, {
@@ -84,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     model,
     settings: () => settings,
     activeTerminalPids: () => discovery.activeTerminalPids,
-    canDiagnose: () => vscode.window.activeNotebookEditor !== undefined,
+    actionsFor: (process) => actionCommandsFor(process, diagnostics),
   });
   context.subscriptions.push(gauge, trackWatching(model));
 
@@ -98,6 +101,15 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ExportCsv, (seriesId?: unknown) => panel.exportCsv(typeof seriesId === 'string' ? seriesId : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
+    vscode.commands.registerCommand(CommandId.OpenPanelInEditor, () => panel.openInEditor()),
+    vscode.commands.registerCommand(CommandId.ShowLedger, async (seriesId?: unknown) => {
+      const notebook = notebookArgument(seriesId) ?? vscode.window.activeNotebookEditor?.notebook.uri;
+      if (notebook) panel.showLedger(notebook.toString(), kernels.ledgerOf(notebook));
+      await vscode.commands.executeCommand(CommandId.OpenPanel);
+    }),
+    vscode.commands.registerCommand(CommandId.ShowEvidence, (seriesId?: unknown) => processCommands.showEvidence(seriesId)),
+    vscode.commands.registerCommand(CommandId.ApplyPreferredFix, (seriesId?: unknown) => processCommands.applyPreferredFix(seriesId)),
+    vscode.commands.registerCommand(CommandId.OpenScript, (seriesId?: unknown) => processCommands.openScript(seriesId)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);

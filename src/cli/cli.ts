@@ -12,6 +12,7 @@ Commands:
   analyze FILE.csv   run the detector on a recorded trace (t,rss)
   run -- COMMAND     start a command and watch its process tree until it exits
   watch --pid PID    watch a running process and its children
+  watch --server URL watch every kernel of a Jupyter Server (token from $JUPYTER_TOKEN)
   fix FILE.py        insert gc.collect() / a guarded malloc_trim / display() at a line
 
 Run 'kernel-memory-watch <command> --help' for a command's options.

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type LimitSource = 'override' | 'cgroup-v2' | 'cgroup-v1' | 'ram';
+/** `kernel-host`: the RAM of the machine a remote kernel runs on, from its usage_reply. */
+export type LimitSource = 'override' | 'cgroup-v2' | 'cgroup-v1' | 'ram' | 'kernel-host';
 
 export interface MemoryLimit {
   readonly bytes: number;
@@ -124,5 +125,7 @@ export function describeLimitSource(source: LimitSource): string {
       return 'cgroup v1 memory.limit_in_bytes';
     case 'ram':
       return 'physical RAM';
+    case 'kernel-host':
+      return "the kernel host's RAM (usage_reply)";
   }
 }

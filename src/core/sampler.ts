@@ -45,6 +45,15 @@ export interface WatchedTree {
   readonly argv: readonly string[];
 }
 
+/**
+ * What every source of samples offers (the local process-tree sampler, a Jupyter Server's
+ * kernels): samples keyed by series, and the end of a series.
+ */
+export interface SampleSource {
+  onSample(listener: (sample: TreeSample) => void): Disposable;
+  onExit(listener: (exit: TreeExit) => void): Disposable;
+}
+
 export class ProcessNotFoundError extends Error {
   constructor(readonly pid: number) {
     super(`No process with PID ${pid} (it has exited, or it is not visible to this user).`);
@@ -87,7 +96,7 @@ export function processKeyOf(identity: ProcessIdentity): string {
  * Samples the RSS of watched process trees (a root and its descendants). Never throws from a
  * tick: a process that exits ends its series with an `exit` event carrying its last RSS.
  */
-export class ProcessTreeSampler implements Disposable {
+export class ProcessTreeSampler implements SampleSource, Disposable {
   readonly reader: ProcessReader;
   intervalMs: number;
   private readonly childScanIntervalMs: number;
