@@ -3,7 +3,8 @@
 // installs them) and the notebooks Debian's nbclient ships for its tests. Every cell is checked
 // as IPython runs it: after IPython's own TransformerManager().transform_cell, every loop fix
 // compiles whenever the original cell did, puts the release call inside the intended loop (or
-// right after it), leaves every IPython line byte for byte and is a no-op the second time;
+// right after it), leaves every IPython line byte for byte and is a no-op the second time (also
+// with a `!` and a `%` line appended after the cell's last loop);
 // display() is offered only where IPython would keep the value in Out[n]; a cell that a cell
 // magic takes gets no fix at all. One long-lived /usr/bin/python3 (test/python/notebook_checker.py).
 import assert from 'node:assert/strict';
@@ -73,6 +74,29 @@ describe('quick-fix property test on real notebooks (Debian documentation packag
     };
     const counts = { notebooks: 0, cells: 0, ipythonCells: 0, loops: 0, fixes: 0, displayOffered: 0, cached: 0 };
     const failures: string[] = [];
+    const checkLoopFixes = async (text: string, where: string): Promise<void> => {
+      const source = PythonSource.parse(text);
+      for (const loop of allLoops(source)) {
+        counts.loops++;
+        for (const kind of ['collect', 'trim', 'both'] as const) {
+          for (const placement of PLACEMENTS) {
+            const edits = loopFixEdits(source, loop, kind, placement);
+            if (!edits) continue; // already there
+            counts.fixes++;
+            const what = `${where} line ${loop.line + 1} ${kind}/${placement.kind}`;
+            const fixed = applyEdits(text, edits);
+            const loopLine = newlinesBefore(text, loop.from, edits) + 1;
+            const reply = await ask<{ ok: boolean; why: string }>({ op: 'fix', original: text, fixed, loop_line: loopLine, call_lines: insertedCallLines(fixed, edits), mode: placement.kind });
+            if (!reply.ok) failures.push(`${what}: ${reply.why}`);
+            if (ipythonLines(fixed).join('\n') !== ipythonLines(text).join('\n')) failures.push(`${what}: an IPython line changed`);
+            const fixedSource = PythonSource.parse(fixed);
+            const again = loopsAt(fixedSource, loopLine - 1).find((l) => l.line === loopLine - 1);
+            if (!again) failures.push(`${what}: loop lost after the fix`);
+            else if (loopFixEdits(fixedSource, again, kind, placement) !== undefined) failures.push(`${what}: second application changed the cell`);
+          }
+        }
+      }
+    };
     try {
       for (const file of files) {
         const cells = pythonCells(file);
@@ -94,26 +118,9 @@ describe('quick-fix property test on real notebooks (Debian documentation packag
             if (offered > 0) failures.push(`${where}: ${offered} fixes offered in a cell magic's cell`);
             continue;
           }
-          for (const loop of allLoops(source)) {
-            counts.loops++;
-            for (const kind of ['collect', 'trim', 'both'] as const) {
-              for (const placement of PLACEMENTS) {
-                const edits = loopFixEdits(source, loop, kind, placement);
-                if (!edits) continue; // already there
-                counts.fixes++;
-                const what = `${where} line ${loop.line + 1} ${kind}/${placement.kind}`;
-                const fixed = applyEdits(text, edits);
-                const loopLine = newlinesBefore(text, loop.from, edits) + 1;
-                const reply = await ask<{ ok: boolean; why: string }>({ op: 'fix', original: text, fixed, loop_line: loopLine, call_lines: insertedCallLines(fixed, edits), mode: placement.kind });
-                if (!reply.ok) failures.push(`${what}: ${reply.why}`);
-                if (ipythonLines(fixed).join('\n') !== ipythonLines(text).join('\n')) failures.push(`${what}: an IPython line changed`);
-                const fixedSource = PythonSource.parse(fixed);
-                const again = loopsAt(fixedSource, loopLine - 1).find((l) => l.line === loopLine - 1);
-                if (!again) failures.push(`${what}: loop lost after the fix`);
-                else if (loopFixEdits(fixedSource, again, kind, placement) !== undefined) failures.push(`${what}: second application changed the cell`);
-              }
-            }
-          }
+          // as found, and with IPython lines right after it (a loop may end the cell)
+          await checkLoopFixes(text, where);
+          if (allLoops(source).length > 0) await checkLoopFixes(`${text.replace(/\n?$/, '\n')}!echo done\n%time x = 1\n`, `${where} + IPython lines`);
         }
       }
     } finally {
