@@ -6,6 +6,7 @@ import { holderRows, liveDataSummary } from './kernel/liveData';
 import { MemoryModel } from './model/memoryModel';
 import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
+import { trackWatching } from './vscode/contextKeys';
 import { actionCommandsFor, ProcessCommands } from './vscode/commands/processCommands';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
 import { loadSettings } from './vscode/configuration';
@@ -29,6 +30,7 @@ export interface KernelMemoryWatchTestApi {
   readonly panel: MemoryPanel;
   readonly gauge: MemoryGauge;
   readonly diagnostics: EvidenceDiagnostics;
+  readonly quickFixes: MemoryFixProvider;
   readonly settings: () => Settings;
   /** How long `activate` took (ms), for the E2E run to report. */
   readonly activationMs: number;
@@ -77,11 +79,12 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   );
 
   const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
+  const quickFixes = new MemoryFixProvider(() => settings.quickFixEveryN);
   const processCommands = new ProcessCommands(model, diagnostics);
   panel.setHooks({ actionsFor: (process) => actionCommandsFor(process, diagnostics) });
   context.subscriptions.push(
     diagnostics,
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new MemoryFixProvider(() => settings.quickFixEveryN), {
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, quickFixes, {
       providedCodeActionKinds: MemoryFixProvider.providedCodeActionKinds,
     }),
   );
@@ -92,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     activeTerminalPids: () => discovery.activeTerminalPids,
     actionsFor: (process) => actionCommandsFor(process, diagnostics),
   });
-  context.subscriptions.push(gauge);
+  context.subscriptions.push(gauge, trackWatching(model));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(CommandId.OpenPanel, () => vscode.commands.executeCommand(`${MemoryPanel.viewType}.focus`)),
@@ -134,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     panel,
     gauge,
     diagnostics,
+    quickFixes,
     settings: () => settings,
     activationMs,
     setPanelHooks: (hooks) => panel.setHooks(hooks),
