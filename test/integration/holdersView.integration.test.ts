@@ -65,7 +65,7 @@ describe('the holders table in the panel webview', { skip: existsSync(CHROMIUM) 
       assert.deepEqual(rows.map((row) => row[0]), ['big', 'Out[6]', 'view']);
       assert.deepEqual(rows[0].slice(1, 4), ['DataFrame', '10,000,000 × 5', '381 MB']);
       assert.match(rows[2][3] ?? '', /\+191 MB shared/);
-      assert.equal(rows[2][4], 'view of `base`');
+      assert.equal(rows[2][4], 'view of base');
       await tab.click('#holders tr[data-holder="big"] button');
       await tab.click('#holders tr[data-holder="big"] a');
       await tab.click('#holders tr[data-holder="Out[6]"] button');
