@@ -43,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
 
   let settings = loadSettings(log);
   const model = new MemoryModel({
-    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs }),
+    // a process idle for a minute is sampled at 1 Hz; any move, cell or terminal command wakes it
+    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs, adaptiveRate: true }),
     limitOverrideBytes: settings.limitOverrideBytes,
     historySec: settings.historyHours * 3600,
   });
@@ -112,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ShowEvidence, (seriesId?: unknown) => processCommands.showEvidence(seriesId)),
     vscode.commands.registerCommand(CommandId.ApplyPreferredFix, (seriesId?: unknown) => processCommands.applyPreferredFix(seriesId)),
     vscode.commands.registerCommand(CommandId.OpenScript, (seriesId?: unknown) => processCommands.openScript(seriesId)),
+    vscode.window.onDidStartTerminalShellExecution(() => model.wake()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);

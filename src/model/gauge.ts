@@ -1,6 +1,6 @@
 // What the status-bar gauge shows: which process, its text, its colour, its tooltip table. Pure.
 
-import { formatBytes, formatDuration, trendArrow } from '../core/format';
+import { formatBytes, formatDuration, measureLabel, trendArrow } from '../core/format';
 import type { ProcessView } from '../shared/protocol';
 import type { Settings } from './settings';
 
@@ -62,15 +62,24 @@ export interface TooltipLinks {
   readonly current?: { readonly label: string; readonly actions: readonly TooltipAction[] };
 }
 
-/** Markdown: a table of every watched process, then command links. */
+/** The figure and which measure it is: a tree's PSS shows its summed RSS beside it. */
+function memoryCell(p: ProcessView): string {
+  const rss = p.measure === 'pss' ? ` (RSS ${formatBytes(p.summedRssBytes)})` : '';
+  return `${formatBytes(p.rssBytes)} ${measureLabel(p.measure)}${rss}`;
+}
+
+/** Markdown: a table of every watched process, then why a tree is measured by RSS, then command links. */
 export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLinks): string {
   const live = processes.filter((p) => !p.exited);
   if (live.length === 0) return 'Kernel Memory Watch: no Python process is watched yet. Run a notebook cell or a Python script.';
   const rows = live.map((p) => {
     const forecast = p.alarm && p.secondsToLimit !== null ? `, limit in ${formatDuration(p.secondsToLimit)}` : '';
-    return `| ${escapeMarkdown(p.label)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
+    return `| ${escapeMarkdown(p.label)} | ${memoryCell(p)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
-  const lines = ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, '', `[$(graph) Open panel](${links.openPanel})`];
+  const notes = live.filter((p) => p.measureNote).map((p) => `${escapeMarkdown(p.label)}: ${escapeMarkdown(p.measureNote!)}`);
+  const lines = ['| Process | Memory | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, ''];
+  for (const note of notes) lines.push(note, '');
+  lines.push(`[$(graph) Open panel](${links.openPanel})`);
   const current = links.current;
   if (current && current.actions.length > 0) {
     lines.push('', `${escapeMarkdown(current.label)}: ${current.actions.map((action) => `[${action.icon} ${action.title}](${action.link})`).join(' · ')}`);

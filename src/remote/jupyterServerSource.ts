@@ -358,6 +358,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
       processKey: entry.key,
       pid: entry.pid ?? 0,
       t: reading.t,
+      // ipykernel's usage_reply sums the kernel and its children as PSS (psutil's memory_full_info on
+      // Linux), so the figure counts shared pages once, as the local sampler's tree figure does
+      memoryBytes: usage.memoryBytes,
+      measure: 'pss',
+      measureNote: "as the kernel reports it (ipykernel's usage_reply)",
       rssBytes: usage.memoryBytes,
       selfBytes: usage.memoryBytes,
       children: [],

@@ -3,6 +3,7 @@
 // with `parseWebviewMessage` and ignores anything else.
 
 import type { Pattern } from '../core/detector/types';
+import type { MemoryMeasure } from '../core/pssEstimator';
 
 /** One watched process as the panel and the gauge see it. */
 export interface ProcessView {
@@ -16,7 +17,14 @@ export interface ProcessView {
   readonly source: 'kernel' | 'terminal' | 'debug' | 'manual';
   /** Notebook or script this process belongs to, when known. */
   readonly resourceUri?: string;
+  /** The tree's memory in `measure` (what the gauge, the chart and the detector follow). */
   readonly rssBytes: number;
+  /** `pss` for a tree with children (shared pages counted once), `rss` for a process alone. */
+  readonly measure: MemoryMeasure;
+  /** Why a tree with children is measured by RSS (smaps_rollup missing or unreadable), else null. */
+  readonly measureNote: string | null;
+  /** The tree's summed RSS, beside a PSS figure (equal to `rssBytes` for `rss`). */
+  readonly summedRssBytes: number;
   readonly childCount: number;
   readonly pattern: Pattern;
   readonly alarm: boolean;
