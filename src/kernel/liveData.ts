@@ -94,7 +94,6 @@ export function readLiveData(raw: unknown): LiveData | null {
 }
 
 const grouped = new Intl.NumberFormat('en-US');
-const quoted = (name: string): string => (name.startsWith('Out[') ? name : `\`${name}\``);
 /** Names IPython's output cache binds: Out[n], _n, _, __, ___. */
 const isOutputName = (name: string): boolean => /^(?:Out\[\d+\]|_\d+|_{1,3})$/.test(name);
 /** A user's own name: `del` drops it for good. */
@@ -113,21 +112,21 @@ export function shapeText(holder: Pick<LiveDataHolder, 'shape' | 'module' | 'typ
   return holder.shape.map((n) => grouped.format(n)).join(' × ');
 }
 
-/** Why this row matters, in a few words: "view of `base`", "Out[3]", "also held by `v`". */
+/** Why this row matters, in a few words (plain text: the panel shows it as such): "view of base", "also held by v". */
 export function holderNote(holder: LiveDataHolder): string {
   const parts: string[] = [];
   const cached = inOutputCache(holder);
   if (isOutputName(holder.name)) parts.push(holder.name.startsWith('Out[') || holder.aliases.length > 0 ? "IPython's output cache" : "IPython's output cache (left by %reset out before IPython 8.15)");
   if (holder.sharedWith) {
-    parts.push(holder.isView ? `view of ${quoted(holder.sharedWith)}` : `shares ${formatBytes(holder.sharedBytes)} with ${quoted(holder.sharedWith)}`);
+    parts.push(holder.isView ? `view of ${holder.sharedWith}` : `shares ${formatBytes(holder.sharedBytes)} with ${holder.sharedWith}`);
   }
   // A df.head() in Out whose frame was rebound: 5 rows that keep the whole block alive.
   if (holder.extentBytes !== null && holder.bytes > 2 * holder.extentBytes + 1024 * 1024) {
     parts.push(`its ${formatBytes(holder.extentBytes)} of data keep a ${formatBytes(holder.bytes)} buffer alive`);
   }
-  if (holder.aliases.length > 0) parts.push(`also ${holder.aliases.map(quoted).join(', ')}`);
+  if (holder.aliases.length > 0) parts.push(`also ${holder.aliases.join(', ')}`);
   if (cached && isUserName(holder.name)) parts.push('del frees it only once the output cache is cleared too');
-  if (holder.heldBy.length > 0) parts.push(`also held by ${holder.heldBy.map(quoted).join(', ')}: del those too to free it`);
+  if (holder.heldBy.length > 0) parts.push(`also held by ${holder.heldBy.join(', ')}: del those too to free it`);
   if (holder.truncated) parts.push('at least this much (the walk stopped at its bound)');
   return parts.join('; ');
 }

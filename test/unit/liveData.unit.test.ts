@@ -85,21 +85,21 @@ describe('reading the kernel answer', () => {
 
 describe('notes, shapes and del statements', () => {
   it('says what a view shares and who else holds an owner', () => {
-    assert.equal(holderNote(holder({ name: 'view', type: 'ndarray', module: 'numpy', bytes: 0, sharedBytes: 200 * MB, sharedWith: 'base', isView: true, extentBytes: 100 * MB })), 'view of `base`');
-    assert.equal(holderNote(holder({ name: 'base', heldBy: ['view'] })), 'also held by `view`: del those too to free it');
-    assert.equal(holderNote(holder({ name: 'parts', type: 'list', module: 'builtins', sharedBytes: 40 * MB, sharedWith: 'frames', extentBytes: null })), 'shares 40.0 MB with `frames`');
+    assert.equal(holderNote(holder({ name: 'view', type: 'ndarray', module: 'numpy', bytes: 0, sharedBytes: 200 * MB, sharedWith: 'base', isView: true, extentBytes: 100 * MB })), 'view of base');
+    assert.equal(holderNote(holder({ name: 'base', heldBy: ['view'] })), 'also held by view: del those too to free it');
+    assert.equal(holderNote(holder({ name: 'parts', type: 'list', module: 'builtins', sharedBytes: 40 * MB, sharedWith: 'frames', extentBytes: null })), 'shares 40.0 MB with frames');
   });
 
   it("names IPython's output cache and a small head() that keeps a whole block alive", () => {
     const note = holderNote(holder({ name: 'Out[6]', shape: [5, 5], bytes: 286 * MB, extentBytes: 332, aliases: ['_6', '_'], hiddenRefs: ['_6'] }));
-    assert.equal(note, "IPython's output cache; its 332 B of data keep a 286 MB buffer alive; also `_6`, `_`");
-    assert.equal(holderNote(holder({ name: 'Out[7]', bytes: 132, sharedBytes: 286 * MB, sharedWith: 'df', isView: true, extentBytes: 332 })), "IPython's output cache; view of `df`");
+    assert.equal(note, "IPython's output cache; its 332 B of data keep a 286 MB buffer alive; also _6, _");
+    assert.equal(holderNote(holder({ name: 'Out[7]', bytes: 132, sharedBytes: 286 * MB, sharedWith: 'df', isView: true, extentBytes: 332 })), "IPython's output cache; view of df");
   });
 
   it('says when a user name alone cannot free it, and names what %reset out left behind', () => {
     const df = holder({ name: 'df', aliases: ['Out[2]', '_2'], hiddenRefs: ['_2'] });
     assert.equal(inOutputCache(df), true);
-    assert.equal(holderNote(df), 'also Out[2], `_2`; del frees it only once the output cache is cleared too');
+    assert.equal(holderNote(df), 'also Out[2], _2; del frees it only once the output cache is cleared too');
     const orphan = holder({ name: '_4', hiddenRefs: ['_4'] });
     assert.equal(inOutputCache(orphan), true);
     assert.equal(holderNote(orphan), "IPython's output cache (left by %reset out before IPython 8.15)");
