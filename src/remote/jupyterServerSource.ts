@@ -10,6 +10,8 @@ import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessTreeSampler, type Disposable, type SampleSource, type TreeExit, type TreeSample } from '../core/sampler';
 import { checkServer, describeRequestFailure, makeServerSettings } from './serverConnection';
 import { parseServerUrl, type ServerAddress } from './serverUrl';
+import { ServerBridgeKernel } from './serverBridgeKernel';
+import { trackShellStatus } from './shellStatus';
 import { UsagePoller, type PollerState, type UsageReading } from './usagePoller';
 import { sendUsageRequest } from './usageRequest';
 
@@ -104,8 +106,6 @@ interface KernelEntry {
   lastBytes: number;
   restarts: number;
 }
-
-const CONTROL_REQUESTS = new Set(['usage_request', 'interrupt_request', 'shutdown_request', 'debug_request']);
 
 type Listener<T> = (value: T) => void;
 
@@ -212,6 +212,17 @@ export class JupyterServerSource implements SampleSource, Disposable {
     return this.entries.get(kernelId)?.connection;
   }
 
+  /**
+   * The kernel bridge's seam over this kernel's connection (diagnose, release, probe), or
+   * undefined for a kernel not listed. Consent is the caller's to ask, before the first code.
+   */
+  bridgeKernelOf(kernelId: string): ServerBridgeKernel | undefined {
+    const entry = this.entries.get(kernelId);
+    if (!entry || entry.state === 'ended') return undefined;
+    const language = /^python/i.test(entry.kernelName) ? 'python' : entry.kernelName;
+    return new ServerBridgeKernel(entry.connection, language, entry.executionState);
+  }
+
   setLimitOverride(bytes: number | undefined): void {
     this.limitOverrideBytes = bytes;
     for (const entry of this.entries.values()) entry.limit = this.limitFor(entry);
@@ -305,23 +316,15 @@ export class JupyterServerSource implements SampleSource, Disposable {
       localKey: undefined,
       state: 'connecting',
       reason: undefined,
-      executionState: model.execution_state ?? 'unknown',
+      // Not the server's execution_state: it also flips on control requests (ours). The shell's
+      // own status comes at once on an idle kernel (the library's kernel_info_request).
+      executionState: 'unknown',
       limit: undefined,
       lastBytes: 0,
       restarts: 0,
     };
     entry.poller = this.makePoller(entry);
-    // The kernel publishes busy/idle around our control requests too; only the statuses of
-    // shell requests (cells, the bridge's code) say whether a cell is running.
-    connection.iopubMessage.connect((_, message) => {
-      if (message.header.msg_type !== 'status') return;
-      const parentType = (message.parent_header as { msg_type?: string }).msg_type;
-      if (parentType !== undefined && CONTROL_REQUESTS.has(parentType)) return;
-      entry.executionState = (message.content as { execution_state: string }).execution_state;
-    });
-    connection.statusChanged.connect((_, status) => {
-      if (status === 'restarting' || status === 'autorestarting' || status === 'dead' || status === 'starting') entry.executionState = status;
-    });
+    trackShellStatus(connection, (state) => (entry.executionState = state));
     // The first request as soon as the socket is up, not one interval later.
     connection.connectionStatusChanged.connect((_, status) => {
       if (status === 'connected' && !entry.poller.requestInFlight && !entry.localKey && entry.state !== 'ended') entry.poller.tick();
