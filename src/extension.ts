@@ -5,6 +5,7 @@ import { ProcessTreeSampler } from './core/sampler';
 import { MemoryModel } from './model/memoryModel';
 import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
+import { actionCommandsFor, ProcessCommands } from './vscode/commands/processCommands';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
 import { loadSettings } from './vscode/configuration';
 import { registerDebugTracker } from './vscode/discovery/debugTracker';
@@ -70,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   );
 
   const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
+  const processCommands = new ProcessCommands(model, diagnostics);
+  panel.setHooks({ actionsFor: (process) => actionCommandsFor(process, diagnostics) });
   context.subscriptions.push(
     diagnostics,
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new MemoryFixProvider(() => settings.quickFixEveryN), {
@@ -81,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     model,
     settings: () => settings,
     activeTerminalPids: () => discovery.activeTerminalPids,
-    canDiagnose: () => vscode.window.activeNotebookEditor !== undefined,
+    actionsFor: (process) => actionCommandsFor(process, diagnostics),
   });
   context.subscriptions.push(gauge);
 
@@ -95,6 +98,15 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.ExportCsv, (seriesId?: unknown) => panel.exportCsv(typeof seriesId === 'string' ? seriesId : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
+    vscode.commands.registerCommand(CommandId.OpenPanelInEditor, () => panel.openInEditor()),
+    vscode.commands.registerCommand(CommandId.ShowLedger, async (seriesId?: unknown) => {
+      const notebook = notebookArgument(seriesId) ?? vscode.window.activeNotebookEditor?.notebook.uri;
+      if (notebook) panel.showLedger(notebook.toString(), kernels.ledgerOf(notebook));
+      await vscode.commands.executeCommand(CommandId.OpenPanel);
+    }),
+    vscode.commands.registerCommand(CommandId.ShowEvidence, (seriesId?: unknown) => processCommands.showEvidence(seriesId)),
+    vscode.commands.registerCommand(CommandId.ApplyPreferredFix, (seriesId?: unknown) => processCommands.applyPreferredFix(seriesId)),
+    vscode.commands.registerCommand(CommandId.OpenScript, (seriesId?: unknown) => processCommands.openScript(seriesId)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);

@@ -48,10 +48,18 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
+export interface TooltipAction {
+  readonly title: string;
+  /** A codicon, such as `$(beaker)`. */
+  readonly icon: string;
+  readonly link: string;
+}
+
 export interface TooltipLinks {
   readonly openPanel: string;
-  readonly diagnose?: string;
   readonly stopWatching: (seriesId: string) => string;
+  /** The actions that fit the process the gauge shows (see model/processActions.ts). */
+  readonly current?: { readonly label: string; readonly actions: readonly TooltipAction[] };
 }
 
 /** Markdown: a table of every watched process, then command links. */
@@ -62,7 +70,10 @@ export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLi
     const forecast = p.alarm && p.secondsToLimit !== null ? `, limit in ${formatDuration(p.secondsToLimit)}` : '';
     return `| ${escapeMarkdown(p.label)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
-  const actions = [`[$(graph) Open panel](${links.openPanel})`];
-  if (links.diagnose) actions.push(`[$(beaker) Diagnose](${links.diagnose})`);
-  return ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, '', actions.join(' · ')].join('\n');
+  const lines = ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, '', `[$(graph) Open panel](${links.openPanel})`];
+  const current = links.current;
+  if (current && current.actions.length > 0) {
+    lines.push('', `${escapeMarkdown(current.label)}: ${current.actions.map((action) => `[${action.icon} ${action.title}](${action.link})`).join(' · ')}`);
+  }
+  return lines.join('\n');
 }

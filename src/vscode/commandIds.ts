@@ -9,4 +9,9 @@ export const enum CommandId {
   ExportCsv = 'kernelMemoryWatch.exportCsv',
   TogglePause = 'kernelMemoryWatch.togglePause',
   DismissDiagnostics = 'kernelMemoryWatch.dismissDiagnostics',
+  OpenPanelInEditor = 'kernelMemoryWatch.openPanelInEditor',
+  ShowLedger = 'kernelMemoryWatch.showLedger',
+  ShowEvidence = 'kernelMemoryWatch.showEvidence',
+  ApplyPreferredFix = 'kernelMemoryWatch.applyPreferredFix',
+  OpenScript = 'kernelMemoryWatch.openScript',
 }

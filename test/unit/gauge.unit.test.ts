@@ -58,11 +58,13 @@ describe('status-bar gauge', () => {
   it('tooltip: a table of every live process and command links, Markdown-escaped', () => {
     const tooltip = gaugeTooltip([process({ label: 'a|b*.py', alarm: true, pattern: 'staircase', secondsToLimit: 90 })], {
       openPanel: 'command:open',
-      diagnose: 'command:diag',
-      stopWatching: (key) => `command:stop?${key}`,
+      stopWatching: (seriesId) => `command:stop?${seriesId}`,
+      current: { label: 'a|b*.py', actions: [{ title: 'Show the loop', icon: '$(warning)', link: 'command:show' }, { title: 'Open script', icon: '$(go-to-file)', link: 'command:open-script' }] },
     });
     assert.match(tooltip, /\| a\\\|b\\\*\\\.py \| 500 MB \| ↑ \| staircase ⚠, limit in 2 min \| physical RAM \| \[stop\]\(command:stop\?k\) \|/);
-    assert.match(tooltip, /\[\$\(graph\) Open panel\]\(command:open\) · \[\$\(beaker\) Diagnose\]\(command:diag\)/);
+    assert.match(tooltip, /\n\[\$\(graph\) Open panel\]\(command:open\)\n/);
+    assert.match(tooltip, /\na\\\|b\\\*\\\.py: \[\$\(warning\) Show the loop\]\(command:show\) · \[\$\(go-to-file\) Open script\]\(command:open-script\)$/);
+    assert.doesNotMatch(gaugeTooltip([process({})], { openPanel: 'x', stopWatching: () => '', current: { label: 'p', actions: [] } }), /p: /, 'no actions, no line');
     assert.match(gaugeTooltip([], { openPanel: 'x', stopWatching: () => '' }), /Run a notebook cell or a Python script/);
   });
 });

@@ -2,7 +2,9 @@
 
 IPython stores a cell's last expression in Out[n]; a view such as df.head() keeps the whole
 block alive. This script mimics that with a dict of heads, one per simulated cell run,
-with idle time between runs: a staircase per execution.
+with idle time between runs: a staircase per execution. The idle time is at least twice the
+run's own time, as a person's pause between cells does not shrink when the machine is slow: on a
+saturated machine the 80 MB allocation stretches, and without this the steps merge into a ramp.
 """
 import time
 
@@ -14,7 +16,8 @@ from _common import parse
 args = parse(__doc__, iterations=10, sleep=0.5)
 out = {}
 for n in range(1, args.iterations + 1):
+    started = time.monotonic()
     df = pd.DataFrame(np.random.rand(2_000_000, 5))
     out[n] = df.head()  # keeps the 80 MB block alive, as Out[n] does
     del df
-    time.sleep(args.sleep)
+    time.sleep(max(args.sleep, 2 * (time.monotonic() - started)))

@@ -5,18 +5,27 @@ import type { ProcessInfo } from '../../core/processReader';
 import { ProcessNotFoundError } from '../../core/sampler';
 import { notebookOfKernel } from '../../discovery/notebookMapping';
 import { topmostPythonDescendants, type PythonProcess } from '../../discovery/processClassifier';
+import { mayStartPython } from '../../discovery/terminalCommand';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { Settings } from '../../model/settings';
 import type { PythonInterpreters } from '../pythonExtension';
 
 /** How often the process table is read to find new kernels and terminal scripts. */
 const DISCOVERY_INTERVAL_MS = 3000;
+/** Notebooks that run Jupyter kernels (an .ipynb, the interactive window); other notebook types have none to find. */
+const KERNEL_NOTEBOOK_TYPES: ReadonlySet<string> = new Set(['jupyter-notebook', 'interactive']);
+/** After a terminal command that may start Python: at once, then while the process may still be starting. */
+const PYTHON_COMMAND_SCANS_MS = [0, 300, 1000, 3000];
+/** After any other command: one look, for wrappers (make, a shell script) that start Python at once. */
+const OTHER_COMMAND_SCANS_MS = [1000];
 
 /**
  * Finds the Python processes of this window: Jupyter kernels (Python descendants of the extension
  * host running ipykernel) and scripts in integrated terminals (Python descendants of each
- * terminal's shell). It scans only while there is something to find (an open notebook or a
- * terminal), sharing one process-table read for all sources.
+ * terminal's shell), sharing one process-table read for all sources. It reads the table on a
+ * timer only while something could appear unannounced: an open notebook (its kernel), or a
+ * terminal without shell integration. A terminal with shell integration says when a command
+ * starts, and is looked at then; a window without notebooks or such terminals reads nothing.
  */
 export class ProcessDiscovery implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -24,6 +33,7 @@ export class ProcessDiscovery implements vscode.Disposable {
   private readonly terminalPids = new Map<vscode.Terminal, number>();
   private readonly seenPids = new Set<number>(); // already handed to the model
   private scanning = false;
+  private readonly pendingScans = new Set<NodeJS.Timeout>();
   /** PIDs of the active terminal's shell and the Python processes under it (for the gauge). */
   activeTerminalPids: Set<number> = new Set();
 
@@ -40,6 +50,15 @@ export class ProcessDiscovery implements vscode.Disposable {
         this.update();
       }),
       vscode.window.onDidChangeActiveTerminal(() => void this.scan()),
+      vscode.window.onDidChangeTerminalShellIntegration(() => {
+        this.update();
+        // a command typed before shell integration started was not announced
+        this.scanAfter([0]);
+      }),
+      vscode.window.onDidStartTerminalShellExecution((event) => {
+        if (!this.settings().watchTerminals) return;
+        this.scanAfter(mayStartPython(event.execution.commandLine.value, this.interpreters.known) ? PYTHON_COMMAND_SCANS_MS : OTHER_COMMAND_SCANS_MS);
+      }),
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
       vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
     );
@@ -50,13 +69,25 @@ export class ProcessDiscovery implements vscode.Disposable {
   update(): void {
     const { watchKernels, watchTerminals } = this.settings();
     const somethingToFind =
-      (watchKernels && vscode.workspace.notebookDocuments.length > 0) || (watchTerminals && vscode.window.terminals.length > 0);
+      (watchKernels && vscode.workspace.notebookDocuments.some((notebook) => KERNEL_NOTEBOOK_TYPES.has(notebook.notebookType))) ||
+      (watchTerminals && vscode.window.terminals.some((terminal) => terminal.shellIntegration === undefined));
     if (somethingToFind && !this.timer) {
       this.timer = setInterval(() => void this.scan(), DISCOVERY_INTERVAL_MS);
       void this.scan();
     } else if (!somethingToFind && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
+    }
+  }
+
+  /** Scans once after each delay (ms); passes that would overlap one in flight are skipped by scan(). */
+  private scanAfter(delaysMs: readonly number[]): void {
+    for (const delay of delaysMs) {
+      const timer = setTimeout(() => {
+        this.pendingScans.delete(timer);
+        void this.scan();
+      }, delay);
+      this.pendingScans.add(timer);
     }
   }
 
@@ -157,6 +188,7 @@ export class ProcessDiscovery implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.pendingScans) clearTimeout(timer);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

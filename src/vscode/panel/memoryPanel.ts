@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MemoryModel } from '../../model/memoryModel';
-import { panelHtml } from '../../shared/panelHtml';
-import { parseWebviewMessage, type HostMessage, type LedgerRow, type WebviewMessage } from '../../shared/protocol';
+import type { Finding, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../../shared/protocol';
 import { CommandId } from '../commandIds';
+import { PanelSurface, surfaceOptions } from './panelSurface';
 
 /** At most four updates a second reach the webview, whatever the number of processes. */
 const UPDATE_INTERVAL_MS = 250;
@@ -12,20 +11,28 @@ export interface PanelHooks {
   /** Where "Export CSV" writes; tests pass a path, people get a save dialog. */
   readonly exportTarget?: (suggested: string, filters: Record<string, string[]>) => Promise<vscode.Uri | undefined>;
   readonly revealCell?: (cellId: string) => void;
+  /** The actions that fit a process (its kind, its evidence), offered on its finding. */
+  readonly actionsFor?: (process: ProcessView) => Finding['actions'];
 }
 
 /**
- * The sidebar panel: a chart.js chart of every watched process, findings, the kernel diagnosis
- * and ledger. It rebuilds from a snapshot each time it is shown (state replay instead of
- * retainContextWhenHidden) and batches deltas while visible.
+ * The memory panel: a chart.js chart of every watched process, findings, the kernel diagnosis
+ * and ledger, in the sidebar and, for the wide view, in an editor tab. Both surfaces share the
+ * webview code and this state (pause, window, diagnosis, ledger); each rebuilds from a snapshot
+ * when it is shown (state replay instead of retainContextWhenHidden), and deltas are batched.
  */
 export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'kernelMemoryWatch.chart';
-  private view: vscode.WebviewView | undefined;
+  static readonly editorViewType = 'kernelMemoryWatch.chartEditor';
+  private readonly surfaces = new Set<PanelSurface>();
+  private editorPanel: vscode.WebviewPanel | undefined;
   private paused = false;
   private windowSec: number | null = 300;
   private timer: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly snapshotSent = new vscode.EventEmitter<PanelSurface['kind']>();
+  /** Fires when a surface was sent a snapshot: after its script loaded and said it is ready, or when shown again. */
+  readonly onDidSendSnapshot = this.snapshotSent.event;
+  private readonly disposables: vscode.Disposable[] = [this.snapshotSent];
   private lastDiagnosis: Extract<HostMessage, { type: 'diagnosis' }> | undefined;
   private ledger: Extract<HostMessage, { type: 'ledger' }> | undefined;
 
@@ -40,27 +47,37 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    view.webview.options = { enableScripts: true, localResourceRoots: [media, dist] };
-    view.webview.html = this.html(view.webview);
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseWebviewMessage(raw);
-        if (!message) {
-          this.log.trace(`ignored a webview message of the wrong shape: ${JSON.stringify(raw)?.slice(0, 200)}`);
-          return;
-        }
-        void this.onMessage(message);
-      }),
-      view.onDidChangeVisibility(() => {
-        if (view.visible) this.sendSnapshot();
-      }),
-      view.onDidDispose(() => {
-        this.view = undefined;
-      }),
-    );
+    view.webview.options = surfaceOptions(this.extensionUri);
+    this.addSurface({
+      kind: 'sidebar',
+      webview: view.webview,
+      isVisible: () => view.visible,
+      onDidBecomeVisible: (listener) => view.onDidChangeVisibility(() => view.visible && listener()),
+      onDidDispose: (listener) => view.onDidDispose(listener),
+    });
+  }
+
+  /** Opens the panel in an editor tab (or brings the open one to the front). */
+  openInEditor(): vscode.WebviewPanel {
+    if (this.editorPanel) {
+      this.editorPanel.reveal();
+      return this.editorPanel;
+    }
+    const panel = vscode.window.createWebviewPanel(MemoryPanel.editorViewType, 'Kernel Memory', vscode.ViewColumn.Active, surfaceOptions(this.extensionUri));
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    this.editorPanel = panel;
+    this.addSurface({
+      kind: 'editor',
+      webview: panel.webview,
+      isVisible: () => panel.visible,
+      onDidBecomeVisible: (listener) => panel.onDidChangeViewState(() => panel.visible && listener()),
+      onDidDispose: (listener) =>
+        panel.onDidDispose(() => {
+          if (this.editorPanel === panel) this.editorPanel = undefined;
+          listener();
+        }),
+    });
+    return panel;
   }
 
   /** Tests route "Export CSV" to a path; hooks not named stay as they are. */
@@ -69,7 +86,12 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   get visible(): boolean {
-    return this.view?.visible ?? false;
+    return [...this.surfaces].some((surface) => surface.visible);
+  }
+
+  /** The editor tab, while it is open (for tests). */
+  get editorTab(): vscode.WebviewPanel | undefined {
+    return this.editorPanel;
   }
 
   togglePause(): void {
@@ -79,12 +101,12 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
 
   showDiagnosis(seriesId: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>): void {
     this.lastDiagnosis = { type: 'diagnosis', key: seriesId, headline, rows };
-    void this.post(this.lastDiagnosis);
+    this.postToAll(this.lastDiagnosis);
   }
 
   showLedger(seriesId: string, entries: readonly LedgerRow[]): void {
     this.ledger = { type: 'ledger', key: seriesId, entries };
-    void this.post(this.ledger);
+    this.postToAll(this.ledger);
   }
 
   async exportCsv(requested?: string): Promise<vscode.Uri | undefined> {
@@ -102,17 +124,29 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     return target;
   }
 
-  private async onMessage(message: WebviewMessage): Promise<void> {
+  private addSurface(init: Omit<ConstructorParameters<typeof PanelSurface>[0], 'extensionUri' | 'log'>): void {
+    const surface = new PanelSurface(
+      { ...init, extensionUri: this.extensionUri, log: this.log },
+      (from, message) => void this.onMessage(from, message),
+      (shown) => this.sendSnapshot(shown),
+      (gone) => this.surfaces.delete(gone),
+    );
+    this.surfaces.add(surface);
+  }
+
+  private async onMessage(from: PanelSurface, message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.sendSnapshot();
+        this.sendSnapshot(from);
         break;
       case 'setPaused':
         this.paused = message.paused;
-        if (!this.paused) this.sendSnapshot();
+        // The other surface shows the same state. On resume this one catches up too.
+        this.sendSnapshot(undefined, message.paused ? from : undefined);
         break;
       case 'setWindow':
         this.windowSec = message.windowSec;
+        this.sendSnapshot(undefined, from);
         break;
       case 'exportCsv':
         await this.exportCsv(message.key);
@@ -138,17 +172,27 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   private schedule(): void {
-    if (this.timer || !this.view?.visible || this.paused) return;
+    if (this.timer || !this.visible || this.paused) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.sendDelta();
     }, UPDATE_INTERVAL_MS);
   }
 
-  private sendSnapshot(): void {
-    if (!this.view?.visible) return;
-    this.model.takePending(); // the snapshot contains it
-    void this.post({
+  /** A full snapshot to one surface, or to every visible one except `except`. */
+  private sendSnapshot(to?: PanelSurface, except?: PanelSurface): void {
+    const visible = [...this.surfaces].filter((surface) => surface.visible);
+    const targets = visible.filter((surface) => (to ? surface === to : surface !== except));
+    if (targets.length === 0) return;
+    // The snapshot contains what is pending; a visible surface that gets no snapshot gets it as
+    // a delta first (a hidden one rebuilds from a snapshot when shown).
+    const pending = this.model.takePending();
+    const others = visible.filter((surface) => !targets.includes(surface));
+    if (others.length > 0 && !this.paused) {
+      const delta: HostMessage = { type: 'samples', processes: this.model.processes(), points: pending.points, markers: pending.markers, findings: this.findings() };
+      for (const surface of others) void surface.post(delta);
+    }
+    const snapshot: HostMessage = {
       type: 'snapshot',
       processes: this.model.processes(),
       series: this.model.series(),
@@ -156,42 +200,37 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
       findings: this.findings(),
       paused: this.paused,
       windowSec: this.windowSec,
-    });
-    if (this.lastDiagnosis) void this.post(this.lastDiagnosis);
-    if (this.ledger) void this.post(this.ledger);
+    };
+    for (const surface of targets) {
+      void surface.post(snapshot);
+      if (this.lastDiagnosis) void surface.post(this.lastDiagnosis);
+      if (this.ledger) void surface.post(this.ledger);
+      this.snapshotSent.fire(surface.kind);
+    }
   }
 
   private sendDelta(): void {
-    if (!this.view?.visible || this.paused) return;
+    if (!this.visible || this.paused) return;
     const pending = this.model.takePending();
-    void this.post({ type: 'samples', processes: this.model.processes(), points: pending.points, markers: pending.markers, findings: this.findings() });
+    this.postToAll({ type: 'samples', processes: this.model.processes(), points: pending.points, markers: pending.markers, findings: this.findings() });
   }
 
-  private findings(): ReturnType<MemoryModel['findings']> {
-    return this.model.findings().map((finding) => ({
-      ...finding,
-      actions: [
-        ...finding.actions,
-        { command: CommandId.Diagnose, title: 'Diagnose in kernel' },
-        { command: CommandId.ExportCsv, title: 'Export CSV' },
-      ],
-    }));
+  private postToAll(message: HostMessage): void {
+    for (const surface of this.surfaces) if (surface.visible) void surface.post(message);
   }
 
-  private post(message: HostMessage): Thenable<boolean> | undefined {
-    return this.view?.webview.postMessage(message);
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`].join('; ');
-    return panelHtml({ csp, nonce, scriptUri: script.toString(), styleUri: style.toString() });
+  private findings(): Finding[] {
+    return this.model.findings().map((finding) => {
+      const process = this.model.process(finding.key);
+      const fitting = process && this.hooks.actionsFor ? this.hooks.actionsFor(process) : [];
+      return { ...finding, actions: [...finding.actions, ...fitting, { command: CommandId.ExportCsv, title: 'Export CSV' }] };
+    });
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.editorPanel?.dispose();
+    for (const surface of this.surfaces) surface.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -3,8 +3,14 @@ import { formatBytes } from '../../core/format';
 import { evidenceTarget } from '../../python/allocatingLoop';
 import { PythonSource } from '../../python/pythonSource';
 import type { MemoryModel } from '../../model/memoryModel';
-import { EVIDENCE, type EvidenceCode } from '../../core/causes';
+import { EVIDENCE, isEvidenceCode, type EvidenceCode } from '../../core/causes';
 import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
+
+/** One evidence diagnostic a series put on a loop or an expression. */
+export interface Evidence {
+  readonly uri: vscode.Uri;
+  readonly diagnostic: vscode.Diagnostic;
+}
 
 /**
  * Puts a Warning on the loop (or cached last expression) that was running while a watched
@@ -14,7 +20,7 @@ import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 export class EvidenceDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
   private readonly alarmed = new Set<string>();
-  private readonly bySeries = new Map<string, vscode.Uri[]>(); // the files each series' evidence went to
+  private readonly bySeries = new Map<string, Evidence[]>(); // where each series' evidence went
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -64,7 +70,18 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
-    this.bySeries.set(seriesId, [...(this.bySeries.get(seriesId) ?? []), document.uri]);
+    this.bySeries.set(seriesId, [...(this.bySeries.get(seriesId) ?? []), { uri: document.uri, diagnostic }]);
+  }
+
+  /** The evidence this series put, first placed first (empty once cleared). */
+  evidenceOf(seriesId: string): readonly Evidence[] {
+    return this.bySeries.get(seriesId) ?? [];
+  }
+
+  /** The code of this series' first evidence diagnostic, if it has one. */
+  evidenceCodeOf(seriesId: string): EvidenceCode | undefined {
+    const code = this.evidenceOf(seriesId)[0]?.diagnostic.code;
+    return isEvidenceCode(code) ? code : undefined;
   }
 
   /** Clears the diagnostics a process caused (it exited, or the user dismissed them). */
@@ -75,7 +92,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       this.alarmed.clear();
       return;
     }
-    for (const uri of this.bySeries.get(seriesId) ?? []) this.collection.delete(uri);
+    for (const { uri } of this.bySeries.get(seriesId) ?? []) this.collection.delete(uri);
     this.bySeries.delete(seriesId);
     this.alarmed.delete(seriesId);
   }

@@ -2,13 +2,21 @@ import * as vscode from 'vscode';
 import { gaugeLevel, gaugeText, gaugeTooltip, pickProcess, type GaugeLevel } from '../../model/gauge';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { Settings } from '../../model/settings';
+import type { ProcessView } from '../../shared/protocol';
 import { CommandId } from '../commandIds';
+import { ACTION_COMMANDS, type ActionCommand } from '../commands/processCommands';
+
+/** A command link that passes one argument (a series id). */
+function commandLink(command: CommandId, seriesId: string): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify([seriesId]))}`;
+}
 
 export interface MemoryGaugeInit {
   readonly model: MemoryModel;
   readonly settings: () => Settings;
   readonly activeTerminalPids: () => ReadonlySet<number>;
-  readonly canDiagnose: () => boolean;
+  /** The actions that fit a process (its kind, its evidence): the tooltip links to them. */
+  readonly actionsFor: (process: ProcessView) => readonly ActionCommand[];
 }
 
 /** The status-bar memory gauge: the process that matters now, its trend, its share of the limit. */
@@ -60,17 +68,25 @@ export class MemoryGauge implements vscode.Disposable {
     this.item.text = gaugeText(current);
     this.item.backgroundColor = level === 'error' ? this.errorBackground : level === 'warning' ? this.warningBackground : undefined;
     this.item.accessibilityInformation = { label: `Memory of ${current.label}: ${this.item.text.replace('$(pulse) ', '')}, ${current.pattern}${current.alarm ? ', alarm' : ''}` };
+    this.item.tooltip = this.tooltipFor(processes, current);
+    this.item.show();
+  }
+
+  /** The tooltip: every process, then the actions that fit the one shown (public for tests). */
+  tooltipFor(processes: readonly ProcessView[], current: ProcessView): vscode.MarkdownString {
     const tooltip = new vscode.MarkdownString(
       gaugeTooltip(processes, {
         openPanel: `command:${CommandId.OpenPanel}`,
-        diagnose: this.init.canDiagnose() ? `command:${CommandId.Diagnose}` : undefined,
-        stopWatching: (seriesId) => `command:${CommandId.StopWatching}?${encodeURIComponent(JSON.stringify([seriesId]))}`,
+        stopWatching: (seriesId) => commandLink(CommandId.StopWatching, seriesId),
+        current: {
+          label: current.label,
+          actions: this.init.actionsFor(current).map((action) => ({ title: action.title, icon: action.icon, link: commandLink(action.command, current.key) })),
+        },
       }),
       true,
     );
-    tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel, CommandId.Diagnose, CommandId.StopWatching] };
-    this.item.tooltip = tooltip;
-    this.item.show();
+    tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel, CommandId.StopWatching, ...Object.values(ACTION_COMMANDS)] };
+    return tooltip;
   }
 
   dispose(): void {
