@@ -2,9 +2,11 @@
 
 import * as vscode from 'vscode';
 import { ProcessTreeSampler } from './core/sampler';
+import { holderRows, liveDataSummary } from './kernel/liveData';
 import { MemoryModel } from './model/memoryModel';
 import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
+import { trackWatching } from './vscode/contextKeys';
 import { actionCommandsFor, ProcessCommands } from './vscode/commands/processCommands';
 import { stopWatchingCommand, watchProcessCommand } from './vscode/commands/watchProcess';
 import { loadSettings } from './vscode/configuration';
@@ -30,6 +32,7 @@ export interface KernelMemoryWatchTestApi {
   readonly panel: MemoryPanel;
   readonly gauge: MemoryGauge;
   readonly diagnostics: EvidenceDiagnostics;
+  readonly quickFixes: MemoryFixProvider;
   readonly settings: () => Settings;
   readonly remote: RemoteServers;
   /** How long `activate` took (ms), for the E2E run to report. */
@@ -45,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
 
   let settings = loadSettings(log);
   const model = new MemoryModel({
-    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs }),
+    // a process idle for a minute is sampled at 1 Hz; any move, cell or terminal command wakes it
+    sampler: new ProcessTreeSampler({ intervalMs: settings.samplingIntervalMs, adaptiveRate: true }),
     limitOverrideBytes: settings.limitOverrideBytes,
     historySec: settings.historyHours * 3600,
   });
@@ -69,16 +73,21 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   }));
   context.subscriptions.push(
     kernels,
-    kernels.onDidDiagnose((event) => panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows)),
+    kernels.onDidDiagnose((event) => {
+      const liveData = event.report.liveData;
+      const holders = liveData && { rows: holderRows(liveData, kernels.ledgerOf(event.notebook)), summary: liveDataSummary(liveData) };
+      panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows, holders ?? undefined);
+    }),
     kernels.onDidChangeLedger((seriesId) => panel.showLedger(seriesId, kernels.ledgerOf(vscode.Uri.parse(seriesId)))),
   );
 
   const diagnostics = new EvidenceDiagnostics(model, (notebookUri) => kernels.runningCell(notebookUri));
+  const quickFixes = new MemoryFixProvider(() => settings.quickFixEveryN);
   const processCommands = new ProcessCommands(model, diagnostics);
   panel.setHooks({ actionsFor: (process) => actionCommandsFor(process, diagnostics) });
   context.subscriptions.push(
     diagnostics,
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new MemoryFixProvider(() => settings.quickFixEveryN), {
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, quickFixes, {
       providedCodeActionKinds: MemoryFixProvider.providedCodeActionKinds,
     }),
   );
@@ -97,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     activeTerminalPids: () => discovery.activeTerminalPids,
     actionsFor: (process) => actionCommandsFor(process, diagnostics),
   });
-  context.subscriptions.push(gauge);
+  context.subscriptions.push(gauge, trackWatching(model));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(CommandId.OpenPanel, () => vscode.commands.executeCommand(`${MemoryPanel.viewType}.focus`)),
@@ -120,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.OpenScript, (seriesId?: unknown) => processCommands.openScript(seriesId)),
     vscode.commands.registerCommand(CommandId.ConnectJupyterServer, () => remoteCommands.connect()),
     vscode.commands.registerCommand(CommandId.DisconnectJupyterServer, () => remoteCommands.disconnect()),
+    vscode.window.onDidStartTerminalShellExecution(() => model.wake()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('kernelMemoryWatch')) return;
       settings = loadSettings(log);
@@ -142,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     panel,
     gauge,
     diagnostics,
+    quickFixes,
     settings: () => settings,
     remote,
     activationMs,

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { GrowthDetector } from '../core/detector/growthDetector';
-import { formatBytes, trendArrow } from '../core/format';
+import { formatBytes, measureLabel, trendArrow } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessNotFoundError, ProcessTreeSampler, type TreeSample } from '../core/sampler';
 import { TRACE_HEADER, formatTraceLine } from '../core/trace';
@@ -14,6 +14,7 @@ import { SERVER_WATCH_OPTIONS, SERVER_WATCH_USAGE, runServerWatch, serverWatchOp
 
 const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (default 250, 20 to 60000)
   --record FILE.csv  write the trace (t,rss) as it is sampled; 'analyze' reads it back
+                     (rss: the figure the detector follows, the tree's PSS when it has children)
   --json             print the verdict as one JSON object on stdout (run: the command's own
                      stdout then goes to stderr, so stdout holds only the JSON)
   --fail-on-alarm    exit 3 when the detector alarmed at any time
@@ -21,7 +22,9 @@ const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (
 
 export const RUN_HELP = `Usage: kernel-memory-watch run [options] -- COMMAND [ARGS...]
 
-Starts COMMAND, samples the RSS of its process tree until it exits, and prints the verdict.
+Starts COMMAND, samples the memory of its process tree until it exits, and prints the verdict.
+A process alone is measured by its RSS; a tree with children by its PSS (pages shared after
+fork counted once, from /proc/PID/smaps_rollup), by summed RSS where that is missing.
 A live line (RSS, trend, pattern) is drawn on stderr when stderr is a terminal.
 
 Options:
@@ -87,6 +90,11 @@ class Monitor {
   /** The forwarded output ended mid-line: a live line drawn now would overwrite that line's start. */
   private forwardedMidLine = false;
   private maxChildren = 0;
+  /** `pss` once any sample counted the tree's shared pages once; the last sample's summed RSS. */
+  private measure: TreeSample['measure'] = 'rss';
+  private measureNote: string | null = null;
+  private rssBytes: number | null = null;
+  private peakRssBytes: number | null = null;
 
   constructor(
     private readonly options: MonitorOptions,
@@ -155,25 +163,36 @@ class Monitor {
     }
     const verdict = this.detector.verdict();
     if (this.options.json) {
-      this.io.stdout(JSON.stringify(verdictJson(verdict, this.limit, { ...extra, maxChildren: this.maxChildren })) + '\n');
+      const measure = { measure: this.measure, measureNote: this.measureNote, rssBytes: this.rssBytes, peakRssBytes: this.peakRssBytes };
+      this.io.stdout(JSON.stringify(verdictJson(verdict, this.limit, { ...measure, ...extra, maxChildren: this.maxChildren })) + '\n');
     } else {
-      this.io.stderr(verdictText(verdict, this.limit));
+      this.io.stderr(verdictText(verdict, this.limit) + this.measureLine());
     }
     return verdict.firstAlarmAt !== null;
   }
 
+  /** Which measure the figures above are, when the tree had children. */
+  private measureLine(): string {
+    if (this.measure === 'pss') return `  figures: PSS of the tree (shared pages counted once); summed RSS ${formatBytes(this.rssBytes ?? 0)} at the end, peak ${formatBytes(this.peakRssBytes ?? 0)}\n`;
+    return this.measureNote ? `  figures: ${this.measureNote}\n` : '';
+  }
+
   private onSample(sample: TreeSample): void {
     const t = (sample.t - this.startMs) / 1000;
-    this.detector.push(t, sample.rssBytes);
+    this.detector.push(t, sample.memoryBytes);
     this.maxChildren = Math.max(this.maxChildren, sample.children.length);
-    this.recordStream?.write(formatTraceLine(t, sample.rssBytes));
+    if (sample.measure === 'pss') this.measure = 'pss';
+    if (sample.measureNote) this.measureNote = sample.measureNote;
+    this.rssBytes = sample.rssBytes;
+    this.peakRssBytes = Math.max(this.peakRssBytes ?? 0, sample.rssBytes);
+    this.recordStream?.write(formatTraceLine(t, sample.memoryBytes));
     if (this.io.stderrIsTty && !this.forwardedMidLine && sample.t - this.lastLiveLine >= 250) {
       this.lastLiveLine = sample.t;
       this.liveLineShown = true;
       const verdict = this.detector.verdict();
       const children = sample.children.length > 0 ? ` (${sample.children.length} children)` : '';
       this.io.stderr(
-        `\r\x1b[K[kernel-memory-watch] ${formatBytes(sample.rssBytes)} ${trendArrow(verdict)} ${verdict.pattern}` +
+        `\r\x1b[K[kernel-memory-watch] ${formatBytes(sample.memoryBytes)} ${measureLabel(sample.measure)} ${trendArrow(verdict)} ${verdict.pattern}` +
           `${verdict.alarm ? ' ALARM' : ''}${children}  peak ${formatBytes(verdict.peakBytes)}  t=${t.toFixed(1)}s`,
       );
     }

@@ -192,11 +192,13 @@ function fail(io: CliIo, message: string): number {
 
 /**
  * @jupyterlab/services writes "Starting WebSocket: …" with console.debug (stdout in Node) on each
- * connect, and reconnect notices with console.warn: with --json stdout must hold only the JSON.
+ * connect, reconnect notices with console.warn, and a server's Python traceback with
+ * console.error on an HTTP 500 (jupyter_server 1.23 answers one when a listing races a kernel's
+ * start): with --json stdout must hold only the JSON, and failures get our own plain messages.
  */
 function muteLibraryConsole(): () => void {
-  const saved = { debug: console.debug, log: console.log, info: console.info, warn: console.warn };
+  const saved = { debug: console.debug, log: console.log, info: console.info, warn: console.warn, error: console.error };
   const quiet = (): void => {};
-  Object.assign(console, { debug: quiet, log: quiet, info: quiet, warn: quiet });
+  Object.assign(console, { debug: quiet, log: quiet, info: quiet, warn: quiet, error: quiet });
   return () => Object.assign(console, saved);
 }

@@ -1,5 +1,6 @@
 import type { Pattern, Verdict } from './detector/types';
 import { PATTERNS } from './causes';
+import type { MemoryMeasure } from './pssEstimator';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -14,6 +15,11 @@ export function formatBytes(bytes: number, signed = false): string {
   }
   const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${sign}${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** Which measure a figure is, in a few words (the gauge's tooltip, the panel). */
+export function measureLabel(measure: MemoryMeasure): string {
+  return measure === 'pss' ? 'PSS of the tree' : 'RSS';
 }
 
 export function formatDuration(seconds: number): string {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import pidusage from 'pidusage';
-import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader } from './processReader';
+import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader, RollupReading } from './processReader';
 
 /**
  * The fallback where /proc is missing (macOS, Windows): pidusage for RSS and start time,
@@ -56,6 +56,11 @@ export class PidusageReader implements ProcessReader {
 
   async detail(): Promise<MemoryDetail | undefined> {
     return undefined;
+  }
+
+  /** pidusage gives RSS only; a tree is then measured by its summed RSS (the sampler says so). */
+  async rollup(): Promise<RollupReading> {
+    return 'unsupported';
   }
 
   dispose(): void {

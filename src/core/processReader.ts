@@ -23,6 +23,14 @@ export interface MemoryDetail {
   readonly swapBytes: number;
 }
 
+/**
+ * What `/proc/PID/smaps_rollup` says of one process: its RSS and its PSS (each shared page
+ * divided by the number of processes mapping it), read in one walk so they agree. `gone`: the
+ * process exited before it was read; `unreadable`: it lives but we may not read it;
+ * `unsupported`: no smaps_rollup here (kernels before 4.14, macOS, Windows).
+ */
+export type RollupReading = { readonly rssBytes: number; readonly pssBytes: number } | 'gone' | 'unreadable' | 'unsupported';
+
 export interface ProcessReader {
   readonly kind: 'procfs' | 'pidusage';
   /** RSS in bytes, or undefined when the process is gone or unreadable. */
@@ -38,6 +46,8 @@ export interface ProcessReader {
   detail(pid: number): Promise<MemoryDetail | undefined>;
   /** Batch form of `rss` for the hot path; readers may do better than one call per PID. */
   rssMany(pids: readonly number[]): Promise<Map<number, number>>;
+  /** RSS and PSS together: ≈120× the cost of `rss`, so the sampler reads it at a slow cadence. */
+  rollup(pid: number): Promise<RollupReading>;
 }
 
 /** Descendants of `root` in a snapshot, found with one pass that builds a parent→children index. */

@@ -2,48 +2,16 @@ import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader } from '
 import { descendantsOf } from './processReader';
 import { PidusageReader } from './pidusageReader';
 import { ProcfsReader } from './procfsReader';
+import { PssEstimator, type MemberRss } from './pssEstimator';
+import { AdaptiveRate, type AdaptiveRateOptions } from './adaptiveRate';
+import { RoundTimer } from './roundTimer';
+import type { ChildSample, TreeExit, TreeSample, WatchedTree } from './treeSample';
+export type { ChildSample, TreeExit, TreeSample, WatchedTree } from './treeSample';
 
 export interface Disposable {
   dispose(): void;
 }
 
-export interface ChildSample {
-  readonly pid: number;
-  readonly rssBytes: number;
-  readonly argv: readonly string[];
-}
-
-/** One sampling tick of one watched process tree. */
-export interface TreeSample {
-  /** `pid:startTime`: which process this is; a reused PID is another process with another key. */
-  readonly processKey: string;
-  readonly pid: number;
-  /** Milliseconds since the epoch. */
-  readonly t: number;
-  /** Root plus every live descendant. */
-  readonly rssBytes: number;
-  readonly selfBytes: number;
-  readonly children: readonly ChildSample[];
-  /** Present on the ticks where the slower breakdown was read. */
-  readonly detail?: MemoryDetail;
-}
-
-export interface TreeExit {
-  readonly processKey: string;
-  readonly pid: number;
-  readonly t: number;
-  readonly lastRssBytes: number;
-  /** `reused`: the PID now belongs to another process (its start time changed). */
-  readonly reason: 'exited' | 'reused';
-}
-
-export interface WatchedTree {
-  readonly processKey: string;
-  readonly pid: number;
-  readonly startTime: number;
-  readonly label: string;
-  readonly argv: readonly string[];
-}
 
 /**
  * What every source of samples offers (the local process-tree sampler, a Jupyter Server's
@@ -74,6 +42,14 @@ export interface SamplerOptions {
   readonly childScanIntervalMs?: number;
   /** RssAnon/RssFile/VmSwap change meaning slowly; reading status costs 3× statm. */
   readonly detailIntervalMs?: number;
+  /** Each process's shared share (RSS − PSS) is re-read this often (default 5 s) for trees with children. */
+  readonly pssRefreshIntervalMs?: number;
+  /**
+   * Samples a process whose memory stayed within a small band for a minute at 1 Hz, back to
+   * `intervalMs` at once when it moves or `wake` is called (see adaptiveRate.ts). Off by default:
+   * the CLI records at the rate it was asked for.
+   */
+  readonly adaptiveRate?: boolean | Omit<AdaptiveRateOptions, 'fastIntervalMs'>;
   readonly now?: () => number;
 }
 
@@ -82,6 +58,9 @@ interface TreeState {
   children: ProcessInfo[];
   lastRssBytes: number;
   lastDetailAt: number;
+  rate: AdaptiveRate | undefined;
+  /** When the timer should sample it next (ms, the sampler's clock). */
+  nextDueAt: number;
 }
 
 export function defaultReader(): ProcessReader {
@@ -103,9 +82,11 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
   private readonly detailIntervalMs: number;
   private readonly now: () => number;
   private readonly trees = new Map<string, TreeState>();
+  private readonly pss: PssEstimator;
   private readonly sampleListeners = new Set<(sample: TreeSample) => void>();
   private readonly exitListeners = new Set<(exit: TreeExit) => void>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new RoundTimer(() => this.timedRound());
+  private readonly adaptive: Omit<AdaptiveRateOptions, 'fastIntervalMs'> | undefined;
   private ticking: Promise<void> | undefined;
   private lastScanAt = -Infinity;
   private scanRequested = false;
@@ -116,6 +97,8 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
     this.childScanIntervalMs = options.childScanIntervalMs ?? 5000;
     this.detailIntervalMs = options.detailIntervalMs ?? 5000;
     this.now = options.now ?? Date.now;
+    this.pss = new PssEstimator({ refreshIntervalMs: options.pssRefreshIntervalMs });
+    this.adaptive = options.adaptiveRate === true ? {} : options.adaptiveRate || undefined;
   }
 
   onSample(listener: (sample: TreeSample) => void): Disposable {
@@ -137,8 +120,9 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
     const existing = this.trees.get(processKey);
     if (existing) return existing.info;
     const info: WatchedTree = { processKey, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
-    this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity });
+    this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity, rate: this.newRate(), nextDueAt: this.now() });
     this.scanRequested = true; // find its children on the next tick, not 2 s later
+    this.timer.poke(); // its first sample now, not when an idle process is next due
     return info;
   }
 
@@ -146,6 +130,7 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
     const tree = this.trees.get(processKey);
     if (!tree) return false;
     this.trees.delete(processKey);
+    this.pss.forget(processKey);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     return true;
   }
@@ -159,37 +144,44 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.start(this.intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
-  /** Changes the interval, restarting the timer if it runs. */
+  /** Changes the interval; every process starts again at the new rate. */
   setInterval(intervalMs: number): void {
     if (intervalMs === this.intervalMs) return;
     this.intervalMs = intervalMs;
-    if (this.timer) {
-      this.stop();
-      this.start();
+    for (const tree of this.trees.values()) tree.rate = this.newRate();
+    this.wake();
+  }
+
+  /** Back to the configured rate at once (a cell or a terminal command starts): one tree, or all. */
+  wake(processKey?: string): void {
+    const now = this.now();
+    for (const tree of this.trees.values()) {
+      if (processKey !== undefined && tree.info.processKey !== processKey) continue;
+      tree.rate?.wake(now);
+      tree.nextDueAt = now;
     }
+    this.timer.poke();
+  }
+
+  /** Whether a tree is sampled at the idle rate now. */
+  isIdle(processKey: string): boolean {
+    return this.trees.get(processKey)?.rate?.idle ?? false;
   }
 
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.timer.running;
   }
 
   /** One sampling round over every watched tree. Overlapping calls share the round in flight. */
   tick(): Promise<void> {
-    if (!this.ticking) {
-      this.ticking = this.sampleRound().finally(() => {
-        this.ticking = undefined;
-      });
-    }
-    return this.ticking;
+    return this.round(true);
   }
 
   dispose(): void {
@@ -200,14 +192,37 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
     (this.reader as { dispose?: () => void }).dispose?.();
   }
 
-  private async sampleRound(): Promise<void> {
+  private round(all: boolean): Promise<void> {
+    if (!this.ticking) {
+      this.ticking = this.sampleRound(all).finally(() => {
+        this.ticking = undefined;
+      });
+    }
+    return this.ticking;
+  }
+
+  /** The timer's round: the trees that are due, then the delay to the next one due. */
+  private async timedRound(): Promise<number> {
+    await this.round(false);
+    let next = Infinity;
+    for (const tree of this.trees.values()) next = Math.min(next, tree.nextDueAt);
+    return Number.isFinite(next) ? Math.max(0, next - this.now()) : this.intervalMs;
+  }
+
+  private newRate(): AdaptiveRate | undefined {
+    return this.adaptive && new AdaptiveRate({ ...this.adaptive, fastIntervalMs: this.intervalMs });
+  }
+
+  private async sampleRound(all: boolean): Promise<void> {
     if (this.trees.size === 0) return;
     const now = this.now();
     if (this.scanRequested || now - this.lastScanAt >= this.childScanIntervalMs) {
       await this.scanProcessTable(now);
     }
+    // Within half its interval of being due: trees watched at different moments then share rounds.
+    const due = [...this.trees.values()].filter((tree) => all || tree.nextDueAt <= now + (tree.rate?.intervalMs ?? this.intervalMs) / 2);
     const pids: number[] = [];
-    for (const tree of this.trees.values()) {
+    for (const tree of due) {
       pids.push(tree.info.pid);
       for (const child of tree.children) pids.push(child.pid);
     }
@@ -218,28 +233,31 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
       return; // a reader failure skips a tick; it never escapes into the caller's timer
     }
     const t = this.now();
-    for (const tree of [...this.trees.values()]) {
+    for (const tree of due) {
+      if (!this.trees.has(tree.info.processKey)) continue; // unwatched meanwhile
       const selfBytes = rssByPid.get(tree.info.pid);
       // RSS 0 is a zombie: it has exited and waits for its parent to reap it.
       if (selfBytes === undefined || selfBytes === 0) {
         this.endTree(tree, t, 'exited');
         continue;
       }
-      let rssBytes = selfBytes;
-      const children: ChildSample[] = [];
-      for (const child of tree.children) {
-        const childBytes = rssByPid.get(child.pid);
-        if (!childBytes) continue; // a worker that ended; the next scan drops it
-        rssBytes += childBytes;
-        children.push({ pid: child.pid, rssBytes: childBytes, argv: child.argv });
-      }
+      const live = tree.children.filter((child) => rssByPid.get(child.pid)); // the others ended; the next scan drops them
+      const members: MemberRss[] = [tree.info.pid, ...live.map((child) => child.pid)].map((pid) => ({ pid, rssBytes: rssByPid.get(pid)! }));
+      if (members.length > 1) await this.pss.refresh(tree.info.processKey, members, t, (pid) => this.reader.rollup(pid));
+      const figure = this.pss.figure(tree.info.processKey, members);
+      // A child that exited between the statm read and smaps_rollup's is in neither the figure nor the list.
+      const children: ChildSample[] = live
+        .filter((child) => figure.measure !== 'pss' || figure.pssByPid.has(child.pid))
+        .map((child) => ({ pid: child.pid, rssBytes: rssByPid.get(child.pid)!, pssBytes: figure.pssByPid.get(child.pid), argv: child.argv }));
+      const { bytes: memoryBytes, measure, note: measureNote, rssBytes } = figure;
       tree.lastRssBytes = rssBytes;
       let detail: MemoryDetail | undefined;
       if (t - tree.lastDetailAt >= this.detailIntervalMs) {
         tree.lastDetailAt = t;
         detail = await this.reader.detail(tree.info.pid).catch(() => undefined);
       }
-      this.emitSample({ processKey: tree.info.processKey, pid: tree.info.pid, t, rssBytes, selfBytes, children, detail });
+      tree.nextDueAt = t + (tree.rate ? tree.rate.observe(t, memoryBytes) : this.intervalMs);
+      this.emitSample({ processKey: tree.info.processKey, pid: tree.info.pid, t, memoryBytes, measure, measureNote, rssBytes, selfBytes, children, detail });
     }
   }
 
@@ -270,6 +288,7 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
 
   private endTree(tree: TreeState, t: number, reason: TreeExit['reason']): void {
     if (!this.trees.delete(tree.info.processKey)) return;
+    this.pss.forget(tree.info.processKey);
     this.forgetPids([tree.info.pid, ...tree.children.map((child) => child.pid)]);
     const exit: TreeExit = { processKey: tree.info.processKey, pid: tree.info.pid, t, lastRssBytes: tree.lastRssBytes, reason };
     for (const listener of [...this.exitListeners]) {

@@ -1,6 +1,6 @@
 // What the status-bar gauge shows: which process, its text, its colour, its tooltip table. Pure.
 
-import { formatBytes, formatDuration, trendArrow } from '../core/format';
+import { formatBytes, formatDuration, measureLabel, trendArrow } from '../core/format';
 import type { ProcessView } from '../shared/protocol';
 import type { Settings } from './settings';
 
@@ -62,7 +62,13 @@ export interface TooltipLinks {
   readonly current?: { readonly label: string; readonly actions: readonly TooltipAction[] };
 }
 
-/** Markdown: a table of every watched process, then command links. */
+/** The figure and which measure it is: a tree's PSS shows its summed RSS beside it. */
+function memoryCell(p: ProcessView): string {
+  const rss = p.measure === 'pss' ? ` (RSS ${formatBytes(p.summedRssBytes)})` : '';
+  return `${formatBytes(p.rssBytes)} ${measureLabel(p.measure)}${rss}`;
+}
+
+/** Markdown: a table of every watched process, then why a tree is measured by RSS, then command links. */
 export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLinks): string {
   const live = processes.filter((p) => !p.exited);
   if (live.length === 0) return 'Kernel Memory Watch: no Python process is watched yet. Run a notebook cell or a Python script.';
@@ -70,12 +76,12 @@ export function gaugeTooltip(processes: readonly ProcessView[], links: TooltipLi
     const forecast = p.alarm && p.secondsToLimit !== null ? `, limit in ${formatDuration(p.secondsToLimit)}` : '';
     const name = p.source === 'remote' ? `${p.label} (remote)` : p.label;
     if (p.status) return `| ${escapeMarkdown(name)} | ${escapeMarkdown(p.status)} | | | | [stop](${links.stopWatching(p.key)}) |`;
-    return `| ${escapeMarkdown(name)} | ${formatBytes(p.rssBytes)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
+    return `| ${escapeMarkdown(name)} | ${memoryCell(p)} | ${trendArrow(p)} | ${p.pattern}${p.alarm ? ' ⚠' : ''}${forecast} | ${escapeMarkdown(p.limitSource ?? '')} | [stop](${links.stopWatching(p.key)}) |`;
   });
-  const lines = ['| Process | RSS | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, ''];
-  // Remote kernels: what the figure is (the kernel's own report, or /proc here) and where it comes from.
-  const notes = live.filter((p) => p.note).map((p) => `- ${escapeMarkdown(p.label)}: ${escapeMarkdown(p.note!)}`);
-  if (notes.length > 0) lines.push(...notes, '');
+  // A remote kernel's note says what its figure is and where it comes from (it covers the measure's note).
+  const notes = live.filter((p) => p.note ?? p.measureNote).map((p) => `${escapeMarkdown(p.label)}: ${escapeMarkdown((p.note ?? p.measureNote)!)}`);
+  const lines = ['| Process | Memory | Trend | Pattern | Limit from | |', '|---|---|---|---|---|---|', ...rows, ''];
+  for (const note of notes) lines.push(note, '');
   lines.push(`[$(graph) Open panel](${links.openPanel})`);
   const current = links.current;
   if (current && current.actions.length > 0) {

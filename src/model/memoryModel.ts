@@ -120,6 +120,9 @@ export class MemoryModel implements Disposable {
         detector: new GrowthDetector({ limitBytes: limit.bytes }),
         limit,
         rssBytes: 0,
+        measure: 'rss',
+        measureNote: null,
+        summedRssBytes: 0,
         childCount: 0,
         exited: false,
         wasAlarmed: false,
@@ -147,6 +150,9 @@ export class MemoryModel implements Disposable {
       note: request.note,
       status: request.status,
       rssBytes: 0,
+      measure: 'pss',
+      measureNote: null,
+      summedRssBytes: 0,
       childCount: 0,
       exited: false,
       wasAlarmed: false,
@@ -285,6 +291,12 @@ export class MemoryModel implements Disposable {
   /** Every sample of every series (the kernel ledger follows its kernel's RSS with it). */
   readonly onDidSample = this.sampled.event;
 
+  /** Back to the configured sampling rate at once, for one series or all (a cell or a terminal command starts). */
+  wake(seriesId?: string): void {
+    const entry = seriesId === undefined ? undefined : this.registry.get(seriesId);
+    if (seriesId === undefined || entry) this.sampler.wake(entry?.processKey);
+  }
+
   /** Marks an event on a series' chart (cell runs, releases). */
   mark(seriesId: string, kind: SeriesMarker['kind'], label: string, tMs = Date.now()): void {
     const entry = this.registry.get(seriesId);
@@ -308,11 +320,12 @@ export class MemoryModel implements Disposable {
     const entry = this.registry.ofProcess(sample.processKey);
     if (!entry) return;
     const t = sample.t / 1000;
-    entry.rssBytes = sample.rssBytes;
+    const bytes = sample.memoryBytes; // the tree's PSS when it has children, else its RSS
+    Object.assign(entry, { rssBytes: bytes, measure: sample.measure, measureNote: sample.measureNote ?? null, summedRssBytes: sample.rssBytes });
     entry.childCount = sample.children.length;
-    entry.detector.push(t, sample.rssBytes);
-    this.store.append(entry.seriesId, t, sample.rssBytes);
-    this.deltas.addPoint(entry.seriesId, { t: sample.t, min: sample.rssBytes, max: sample.rssBytes });
+    entry.detector.push(t, bytes);
+    this.store.append(entry.seriesId, t, bytes);
+    this.deltas.addPoint(entry.seriesId, { t: sample.t, min: bytes, max: bytes });
     // The full verdict is built lazily (views, findings); a sample needs only the alarm bit.
     const alarm = entry.detector.alarm;
     if (alarm && !entry.wasAlarmed) {
@@ -320,7 +333,7 @@ export class MemoryModel implements Disposable {
       this.addMarker(entry, { t, kind: 'alarm', label: `${pattern}: ${likelyCause(pattern)}` });
     }
     entry.wasAlarmed = alarm;
-    this.sampled.fire({ seriesId: entry.seriesId, tMs: sample.t, rssBytes: sample.rssBytes });
+    this.sampled.fire({ seriesId: entry.seriesId, tMs: sample.t, rssBytes: bytes });
     this.updated.fire();
   }
 

@@ -21,7 +21,11 @@ export interface WatchedProcess {
   limit: MemoryLimit | undefined;
   note?: string;
   status?: string;
+  /** The tree's figure: its PSS when it has children, else its RSS (`measure` says which). */
   rssBytes: number;
+  measure: ProcessView['measure'];
+  measureNote: string | null;
+  summedRssBytes: number;
   childCount: number;
   exited: boolean;
   wasAlarmed: boolean;
@@ -90,6 +94,9 @@ export function viewOf(entry: WatchedProcess): ProcessView {
     source: entry.source,
     resourceUri: entry.resourceUri,
     rssBytes: entry.rssBytes,
+    measure: entry.measure,
+    measureNote: entry.measureNote,
+    summedRssBytes: entry.summedRssBytes,
     childCount: entry.childCount,
     pattern: verdict.pattern,
     alarm: verdict.alarm,

@@ -1,7 +1,7 @@
 // display() instead of a notebook cell's cached last expression: IPython keeps the value of a
 // cell's last expression in Out[n] and `_`, display() shows it without keeping it. Pure.
 
-import { ipythonLineKind, isCellMagicCell, isSilenced } from './ipythonLines';
+import { ipythonLineKind, isCellMagicCell } from './ipythonLines';
 import type { PythonSource } from './pythonSource';
 import type { TextEdit } from './textEdits';
 
@@ -23,10 +23,41 @@ export function cachedLastExpression(source: PythonSource): CachedExpression | u
   while (last && (last.name === 'Comment' || last.type.isError)) last = last.prevSibling;
   if (!last || last.name !== 'ExpressionStatement') return undefined;
   const text = source.text.slice(last.from, last.to).trimEnd();
-  // IPython's rule (DisplayHook.quiet): a last token `;` silences the output, comments after it or not
-  if (isSilenced(source.text.slice(last.from))) return undefined;
+  if (isSilenced(source) || hasPythonSyntaxError(source)) return undefined;
   if (NOT_CACHED.test(text) || /^(await\s+)?(None|True|False|\.\.\.)$/.test(text)) return undefined;
   return { from: last.from, to: last.from + text.length, text };
+}
+
+/**
+ * A cell that does not compile caches nothing. The parser flags the IPython lines too (`!`, `%`,
+ * `?` are not Python; IPython rewrites them), so only errors on the other lines count: an
+ * automagic such as `ls data` (IPython runs `%ls data`) is one of those.
+ */
+function hasPythonSyntaxError(source: PythonSource): boolean {
+  let found = false;
+  source.tree.iterate({
+    enter(node) {
+      if (found) return false;
+      if (node.type.isError && ipythonLineKind(source.lineText(source.lineOf(node.from))) === 'python') found = true;
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * IPython's DisplayHook.quiet: the output is silenced when the cell's last token other than
+ * comments and newlines is `;` (`plt.plot(x);  # note` is silenced, `x  # a;` is not).
+ */
+function isSilenced(source: PythonSource): boolean {
+  let lastToken: { name: string; to: number } | undefined;
+  source.tree.iterate({
+    enter(node) {
+      if (node.node.firstChild || node.name === 'Comment' || node.from === node.to) return;
+      if (!lastToken || node.to >= lastToken.to) lastToken = { name: node.name, to: node.to };
+    },
+  });
+  return lastToken?.name === ';';
 }
 
 export function displayEdits(source: PythonSource): TextEdit[] | undefined {

@@ -1,7 +1,6 @@
 // Which lines of a notebook cell IPython itself rewrites before Python sees them (magics, shell
-// escapes, help), and whether a cell is silenced: IPython caches a cell's last value in Out[n]
-// and `_` only when the cell is plain Python ending in an expression, so display() fixes only that.
-// Pure (no `vscode`); mirrors IPython.core.inputtransformer2 and DisplayHook.quiet.
+// escapes, help) and cells that a cell magic takes whole: none of them is Python that the fixes
+// may edit or that IPython caches in Out[n]. Pure (no `vscode`); mirrors IPython.core.inputtransformer2.
 
 export type IPythonLineKind = 'python' | 'magic' | 'shell' | 'help';
 
@@ -24,18 +23,4 @@ export function ipythonLineKind(line: string): IPythonLineKind {
 export function isCellMagicCell(source: string): boolean {
   const first = source.split(/\r?\n/).find((line) => line.trim() !== '');
   return first !== undefined && first.trimStart().startsWith('%%');
-}
-
-/**
- * IPython's DisplayHook.quiet: the output is silenced when the last token other than comments and
- * newlines is `;`. `tail` is the source after the last statement's start.
- */
-export function isSilenced(tail: string): boolean {
-  return /;\s*(#[^\n]*)?\s*$/.test(stripTrailingComments(tail));
-}
-
-function stripTrailingComments(text: string): string {
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && /^\s*(#.*)?$/.test(lines[lines.length - 1])) lines.pop();
-  return lines.join('\n');
 }

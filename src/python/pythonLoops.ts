@@ -2,6 +2,7 @@
 // body is inline, an index variable for "every N". Pure (no `vscode`).
 
 import type { SyntaxNode } from '@lezer/common';
+import { ipythonLineKind } from './ipythonLines';
 import { indentOf, type PythonSource } from './pythonSource';
 
 export interface PythonLoop {
@@ -42,8 +43,25 @@ function describeLoop(source: PythonSource, node: SyntaxNode): PythonLoop {
   const enumerated = /^for\s+\(?\s*([A-Za-z_]\w*)\s*,[^)]*?\)?\s+in\s+enumerate\s*\(/.exec(head);
   if (range) indexVariable = range[1];
   else if (enumerated) indexVariable = enumerated[1];
-  const lastLine = source.lineOf(Math.max(node.from, node.to - 1));
+  const lastLine = lastBodyLine(source, line, indentOf(header), source.lineOf(Math.max(node.from, node.to - 1)));
   return { keyword, from: node.from, to: node.to, line, lastLine, header, indent: indentOf(header), colon, inline, indexVariable };
+}
+
+/**
+ * The parser ends a loop after an IPython line that follows it (`!ls`, `%time f()`: it keeps the
+ * `!` or `%` in the body as an error node); such a line at the loop's indentation or less is not
+ * part of the loop, nor are the blank lines and comments before it.
+ */
+function lastBodyLine(source: PythonSource, header: number, indent: string, parsedLast: number): number {
+  let last = parsedLast;
+  for (let line = parsedLast; line > header; line--) {
+    const text = source.lineText(line);
+    if (/^\s*(#.*)?$/.test(text)) continue;
+    if (ipythonLineKind(text) === 'python' || indentOf(text).length > indent.length) break;
+    last = line - 1;
+  }
+  if (last !== parsedLast) while (last > header && /^\s*(#.*)?$/.test(source.lineText(last))) last--;
+  return last;
 }
 
 /** The loops enclosing a 0-based line, innermost first (on its header or anywhere in its body). */

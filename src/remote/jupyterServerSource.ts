@@ -3,109 +3,30 @@
 // `TreeSample`/`TreeExit` events as the local process-tree sampler, keyed by kernel, plus what
 // only a server knows: the kernel list with notebook labels, restarts, and the server's going.
 
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { KernelAPI, KernelConnection, SessionAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
-import { ProcessTreeSampler, type Disposable, type SampleSource, type TreeExit, type TreeSample } from '../core/sampler';
+import type { Disposable, SampleSource, TreeSample } from '../core/sampler';
+import { LocalKernelShortcut } from './localKernelShortcut';
 import { checkServer, describeRequestFailure, makeServerSettings } from './serverConnection';
 import { parseServerUrl, type ServerAddress } from './serverUrl';
+import { ServerBridgeKernel } from './serverBridgeKernel';
+import { trackShellStatus } from './shellStatus';
 import { UsagePoller, type PollerState, type UsageReading } from './usagePoller';
 import { sendUsageRequest } from './usageRequest';
+import {
+  viewOf,
+  type JupyterServerSourceOptions,
+  type KernelEntry,
+  type RemoteKernelExit,
+  type RemoteKernelRestart,
+  type RemoteKernelSample,
+  type RemoteKernelView,
+} from './remoteKernelTypes';
 
-export type RemoteKernelState =
-  | 'connecting'
-  | 'sampling'
-  | 'not-answering'
-  | 'no-usage'
-  /** Shut down, culled, or the server went away: its series has ended. */
-  | 'ended';
-
-export interface RemoteKernelView {
-  /** The series key: stable across restarts (a restart keeps the kernel id). */
-  readonly key: string;
-  readonly server: string;
-  readonly kernelId: string;
-  readonly kernelName: string;
-  /** The session's notebook path, when a session holds the kernel. */
-  readonly notebook: string | undefined;
-  readonly label: string;
-  readonly pid: number | undefined;
-  readonly hostname: string | undefined;
-  /** True while its PID is read from this machine's /proc instead of usage requests. */
-  readonly sampledLocally: boolean;
-  readonly state: RemoteKernelState;
-  /** Why it is not sampled (state not-answering or no-usage), in plain words. */
-  readonly reason: string | undefined;
-  /** The kernel's own execution state: idle, busy, starting, restarting, dead… */
-  readonly executionState: string;
-  readonly limit: MemoryLimit | undefined;
-  readonly lastBytes: number;
-  readonly restarts: number;
-}
-
-export interface RemoteKernelSample extends TreeSample {
-  readonly kernelId: string;
-  readonly server: string;
-  /** `usage_reply`: PSS (else RSS) of kernel and children as the kernel reports it; `procfs`: RSS read here. */
-  readonly origin: 'usage_reply' | 'procfs';
-  /** The usage_request round trip (usage_reply samples only). */
-  readonly roundTripMs?: number;
-}
-
-export interface RemoteKernelExit extends TreeExit {
-  readonly kernelId: string;
-  readonly server: string;
-  readonly cause: 'shut-down' | 'server-gone';
-}
-
-export interface RemoteKernelRestart {
-  readonly key: string;
-  readonly kernelId: string;
-  readonly server: string;
-  readonly t: number;
-  readonly previousPid: number | undefined;
-  readonly pid: number | undefined;
-}
-
-export interface JupyterServerSourceOptions {
-  /** Base URL, e.g. `http://127.0.0.1:8888/user/demo/`, without a token. */
-  readonly url: string;
-  readonly token: string;
-  /** Between two usage requests to a kernel (default 1000 ms). */
-  readonly intervalMs?: number;
-  /** Between two listings of kernels and sessions (default 3000 ms). */
-  readonly refreshMs?: number;
-  /** Failed listings in a row after which the server counts as gone (default 3). */
-  readonly goneAfterFailures?: number;
-  /** Read the PID from /proc when the kernel runs on this machine (default true). */
-  readonly sampleLocally?: boolean;
-  readonly limitOverrideBytes?: number;
-  /** Whom to compare usage_reply's hostname with (default os.hostname()). */
-  readonly localHostname?: string;
-  readonly now?: () => number;
-}
-
-interface KernelEntry {
-  readonly kernelId: string;
-  readonly key: string;
-  kernelName: string;
-  notebook: string | undefined;
-  connection: Kernel.IKernelConnection;
-  poller: UsagePoller;
-  pid: number | undefined;
-  hostname: string | undefined;
-  hostTotalBytes: number | undefined;
-  localKey: string | undefined;
-  state: RemoteKernelState;
-  reason: string | undefined;
-  executionState: string;
-  limit: MemoryLimit | undefined;
-  lastBytes: number;
-  restarts: number;
-}
-
-const CONTROL_REQUESTS = new Set(['usage_request', 'interrupt_request', 'shutdown_request', 'debug_request']);
+// The public shapes live beside the source; importing them from here keeps working.
+export type { JupyterServerSourceOptions, RemoteKernelExit, RemoteKernelRestart, RemoteKernelSample, RemoteKernelState, RemoteKernelView } from './remoteKernelTypes';
+export { kernelLabel } from './remoteKernelTypes';
 
 type Listener<T> = (value: T) => void;
 
@@ -116,13 +37,12 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private readonly refreshMs: number;
   private readonly goneAfterFailures: number;
   private readonly sampleLocally: boolean;
-  private readonly localHostname: string;
   private readonly now: () => number;
   private limitOverrideBytes: number | undefined;
   private readonly kernelApi: KernelAPI.KernelAPIClient;
   private readonly sessionApi: SessionAPI.SessionAPIClient;
   private readonly entries = new Map<string, KernelEntry>(); // by kernel id
-  private readonly local: ProcessTreeSampler;
+  private readonly local: LocalKernelShortcut;
   private readonly sampleListeners = new Set<Listener<RemoteKernelSample>>();
   private readonly exitListeners = new Set<Listener<RemoteKernelExit>>();
   private readonly restartListeners = new Set<Listener<RemoteKernelRestart>>();
@@ -142,14 +62,17 @@ export class JupyterServerSource implements SampleSource, Disposable {
     this.refreshMs = options.refreshMs ?? 3000;
     this.goneAfterFailures = options.goneAfterFailures ?? 3;
     this.sampleLocally = options.sampleLocally ?? true;
-    this.localHostname = options.localHostname ?? os.hostname();
     this.now = options.now ?? Date.now;
     this.limitOverrideBytes = options.limitOverrideBytes;
     this.kernelApi = new KernelAPI.KernelAPIClient({ serverSettings: this.settings });
     this.sessionApi = new SessionAPI.SessionAPIClient({ serverSettings: this.settings });
-    this.local = new ProcessTreeSampler({ intervalMs: this.intervalMs, now: this.now });
-    this.local.onSample((sample) => this.onLocalSample(sample));
-    this.local.onExit((exit) => this.onLocalExit(exit));
+    this.local = new LocalKernelShortcut({
+      intervalMs: this.intervalMs,
+      localHostname: options.localHostname ?? os.hostname(),
+      now: this.now,
+      onSample: (seriesKey, sample) => this.onLocalSample(seriesKey, sample),
+      onExit: (seriesKey) => this.onLocalExit(seriesKey),
+    });
   }
 
   /**
@@ -199,17 +122,28 @@ export class JupyterServerSource implements SampleSource, Disposable {
   }
 
   kernels(): RemoteKernelView[] {
-    return [...this.entries.values()].map((entry) => this.view(entry));
+    return [...this.entries.values()].map((entry) => viewOf(entry, this.address.display));
   }
 
   kernel(kernelId: string): RemoteKernelView | undefined {
     const entry = this.entries.get(kernelId);
-    return entry && this.view(entry);
+    return entry && viewOf(entry, this.address.display);
   }
 
   /** The library's connection to a kernel, for the kernel bridge (execute_request) on it. */
   connectionOf(kernelId: string): Kernel.IKernelConnection | undefined {
     return this.entries.get(kernelId)?.connection;
+  }
+
+  /**
+   * The kernel bridge's seam over this kernel's connection (diagnose, release, probe), or
+   * undefined for a kernel not listed. Consent is the caller's to ask, before the first code.
+   */
+  bridgeKernelOf(kernelId: string): ServerBridgeKernel | undefined {
+    const entry = this.entries.get(kernelId);
+    if (!entry || entry.state === 'ended') return undefined;
+    const language = /^python/i.test(entry.kernelName) ? 'python' : entry.kernelName;
+    return new ServerBridgeKernel(entry.connection, language, entry.executionState);
   }
 
   setLimitOverride(bytes: number | undefined): void {
@@ -305,23 +239,15 @@ export class JupyterServerSource implements SampleSource, Disposable {
       localKey: undefined,
       state: 'connecting',
       reason: undefined,
-      executionState: model.execution_state ?? 'unknown',
+      // Not the server's execution_state: it also flips on control requests (ours). The shell's
+      // own status comes at once on an idle kernel (the library's kernel_info_request).
+      executionState: 'unknown',
       limit: undefined,
       lastBytes: 0,
       restarts: 0,
     };
     entry.poller = this.makePoller(entry);
-    // The kernel publishes busy/idle around our control requests too; only the statuses of
-    // shell requests (cells, the bridge's code) say whether a cell is running.
-    connection.iopubMessage.connect((_, message) => {
-      if (message.header.msg_type !== 'status') return;
-      const parentType = (message.parent_header as { msg_type?: string }).msg_type;
-      if (parentType !== undefined && CONTROL_REQUESTS.has(parentType)) return;
-      entry.executionState = (message.content as { execution_state: string }).execution_state;
-    });
-    connection.statusChanged.connect((_, status) => {
-      if (status === 'restarting' || status === 'autorestarting' || status === 'dead' || status === 'starting') entry.executionState = status;
-    });
+    trackShellStatus(connection, (state) => (entry.executionState = state));
     // The first request as soon as the socket is up, not one interval later.
     connection.connectionStatusChanged.connect((_, status) => {
       if (status === 'connected' && !entry.poller.requestInFlight && !entry.localKey && entry.state !== 'ended') entry.poller.tick();
@@ -358,6 +284,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
       processKey: entry.key,
       pid: entry.pid ?? 0,
       t: reading.t,
+      // ipykernel's usage_reply sums the kernel and its children as PSS (psutil's memory_full_info on
+      // Linux), so the figure counts shared pages once, as the local sampler's tree figure does
+      memoryBytes: usage.memoryBytes,
+      measure: 'pss',
+      measureNote: "as the kernel reports it (ipykernel's usage_reply)",
       rssBytes: usage.memoryBytes,
       selfBytes: usage.memoryBytes,
       children: [],
@@ -380,40 +311,40 @@ export class JupyterServerSource implements SampleSource, Disposable {
   /** The kernel's PID is visible here and is an ipykernel: read it from /proc instead. */
   private async tryLocal(entry: KernelEntry): Promise<void> {
     const pid = entry.pid;
-    if (pid === undefined || entry.hostname !== this.localHostname || entry.localKey) return;
-    if (!looksLikeKernel(pid)) return; // same host name, another PID namespace (a container)
-    try {
-      const tree = await this.local.watch(pid, entry.notebook ?? entry.kernelId);
-      if (entry.state === 'ended' || entry.pid !== pid) {
-        this.local.unwatch(tree.processKey);
-        return;
-      }
-      entry.localKey = tree.processKey;
-      entry.limit = this.limitFor(entry);
-      if (!this.local.running) this.local.start();
-      entry.poller.dispose();
-      this.emitKernels();
-    } catch {
-      // gone meanwhile: stay on the protocol
+    if (pid === undefined || entry.localKey) return;
+    const processKey = await this.local.tryWatch(entry.key, pid, entry.hostname, entry.notebook ?? entry.kernelId);
+    if (!processKey) return;
+    if (entry.state === 'ended' || entry.pid !== pid) {
+      this.local.unwatch(processKey);
+      return;
     }
+    entry.localKey = processKey;
+    entry.limit = this.limitFor(entry);
+    entry.poller.dispose();
+    this.emitKernels();
   }
 
-  private onLocalSample(sample: TreeSample): void {
-    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === sample.processKey);
+  private onLocalSample(seriesKey: string, sample: TreeSample): void {
+    const entry = this.entryOfSeries(seriesKey);
     if (!entry || entry.state === 'ended') return;
     entry.lastBytes = sample.rssBytes;
     this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 
   /** The local PID ended: a restart or a shutdown. The protocol tells which. */
-  private onLocalExit(exit: TreeExit): void {
-    const entry = [...this.entries.values()].find((candidate) => candidate.localKey === exit.processKey);
+  private onLocalExit(seriesKey: string): void {
+    const entry = this.entryOfSeries(seriesKey);
     if (!entry || entry.state === 'ended') return;
     entry.localKey = undefined;
     entry.poller = this.makePoller(entry);
     entry.poller.tick();
     this.emitKernels();
     void this.refresh();
+  }
+
+  private entryOfSeries(seriesKey: string): KernelEntry | undefined {
+    for (const entry of this.entries.values()) if (entry.key === seriesKey) return entry;
+    return undefined;
   }
 
   private limitFor(entry: KernelEntry): MemoryLimit | undefined {
@@ -471,38 +402,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     }
   }
 
-  private view(entry: KernelEntry): RemoteKernelView {
-    return {
-      key: entry.key,
-      server: this.address.display,
-      kernelId: entry.kernelId,
-      kernelName: entry.kernelName,
-      notebook: entry.notebook,
-      label: kernelLabel(entry.notebook, entry.kernelName, entry.kernelId),
-      pid: entry.pid,
-      hostname: entry.hostname,
-      sampledLocally: entry.localKey !== undefined,
-      state: entry.state,
-      reason: entry.reason,
-      executionState: entry.executionState,
-      limit: entry.limit,
-      lastBytes: entry.lastBytes,
-      restarts: entry.restarts,
-    };
-  }
-}
 
-/** The notebook's path when a session holds the kernel, else the kernel's name and short id. */
-export function kernelLabel(notebook: string | undefined, kernelName: string, kernelId: string): string {
-  return notebook ?? `${kernelName} kernel ${kernelId.slice(0, 8)}`;
-}
-
-function looksLikeKernel(pid: number): boolean {
-  try {
-    return /kernel/.test(readFileSync(`/proc/${pid}/cmdline`, 'latin1'));
-  } catch {
-    return false;
-  }
 }
 
 function subscribe<T>(listeners: Set<Listener<T>>, listener: Listener<T>): Disposable {

@@ -2,7 +2,7 @@
 // it. Pure (no DOM), unit-tested in plain Node; the views read the state and compare it with
 // the previous one to decide what to redraw.
 
-import { formatBytes } from '../core/format';
+import { formatBytes, measureLabel } from '../core/format';
 import type { ChartMarker, ChartPoint, Finding, HostMessage, LedgerRow, ProcessView } from '../shared/protocol';
 import { SeriesBuffer } from './seriesBuffer';
 
@@ -127,7 +127,7 @@ export function visibleMarkers(state: Pick<PanelState, 'markers' | 'series' | 'w
 export function processOptionText(process: ProcessView): string {
   const name = process.source === 'remote' ? `${process.label} (remote)` : process.label;
   if (process.status) return `${name} — ${process.status}`;
-  return `${name} — ${formatBytes(process.rssBytes)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
+  return `${name} — ${formatBytes(process.rssBytes)} ${measureLabel(process.measure)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
 }
 
 /** A finding's detail line with its forecast. */

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
         const v = 2e8 + i * 4000 + (i % 97) * 1e5;
         return { t: now - (100_000 - i) * 250, min: v, max: v };
       });
-      const process = { key: 'k', pid: 1, label: 'job.py', source: 'terminal', rssBytes: 6e8, childCount: 0, pattern: 'steady-growth', alarm: true, troughSlopeBytesPerSec: 4000, growthBytes: 4e8, teeth: 0, limitBytes: 8e9, limitSource: 'RAM', secondsToLimit: 1000, exited: false };
+      const process = { key: 'k', pid: 1, label: 'job.py', source: 'terminal', rssBytes: 6e8, measure: 'rss', measureNote: null, summedRssBytes: 6e8, childCount: 0, pattern: 'steady-growth', alarm: true, troughSlopeBytesPerSec: 4000, growthBytes: 4e8, teeth: 0, limitBytes: 8e9, limitSource: 'RAM', secondsToLimit: 1000, exited: false };
       window.postMessage({ type: 'snapshot', processes: [process], series: { k: points }, markers: [], findings: [], paused: false, windowSec: null }, '*');
       await new Promise((r) => setTimeout(r, 500));
       const times: number[] = [];

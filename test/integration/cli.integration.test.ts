@@ -36,6 +36,29 @@ describe('kernel-memory-watch CLI on real processes', () => {
     assert.equal(analyzed.peakBytes, verdict.peakBytes);
   });
 
+  it('run --json says which measure the figures are: PSS for a fork pool, RSS alone', { timeout: 60_000 }, async () => {
+    // 3 workers forked after 300 MB, idle for longer than one child scan (5 s), then the job ends
+    const pool = [
+      'import multiprocessing as mp, time',
+      'held = bytearray(b"\\x01") * (300 * 1024 * 1024)',
+      'ctx = mp.get_context("fork")',
+      'kids = [ctx.Process(target=time.sleep, args=(7,), daemon=True) for _ in range(3)]',
+      'for k in kids: k.start()',
+      'for k in kids: k.join()',
+    ].join('\n');
+    const forked = JSON.parse((await cli('run', '--json', '--', '/usr/bin/python3', '-c', pool)).stdout);
+    assert.equal(forked.measure, 'pss', JSON.stringify(forked));
+    assert.equal(forked.maxChildren, 3);
+    assert.ok(forked.peakBytes >= 300 * 1024 * 1024, JSON.stringify(forked));
+    // summed RSS counts the buffer in every worker; the tree figure once
+    assert.ok(forked.peakRssBytes > 2.5 * forked.peakBytes, JSON.stringify(forked));
+    assert.equal(typeof forked.rssBytes, 'number');
+    const alone = JSON.parse((await cli('run', '--json', '--interval', '50', '--', '/usr/bin/python3', '-c', 'import time; x = bytearray(30_000_000); time.sleep(0.5)')).stdout);
+    assert.equal(alone.measure, 'rss');
+    assert.equal(alone.measureNote, null);
+    assert.equal(alone.rssBytes, alone.lastBytes);
+  });
+
   it('watch refuses an unknown PID without creating the record file', async () => {
     const record = join(dir, 'never.csv');
     const { code, stderr } = await cli('watch', '--pid', '999999999', '--record', record);

@@ -5,14 +5,28 @@ import { after, before, describe, it } from 'node:test';
 import { GrowthDetector } from '../../src/core/detector/growthDetector';
 import { RemoteServerError } from '../../src/remote/serverConnection';
 import { JupyterServerSource, type RemoteKernelExit, type RemoteKernelRestart, type RemoteKernelSample } from '../../src/remote/jupyterServerSource';
-import { TestJupyterServer } from '../support/jupyterServer';
+import { NO_USAGE_REASON } from '../../src/remote/usageReply';
+import { SYSTEM_PYTHON, TestJupyterServer } from '../support/jupyterServer';
 import { freePort, until } from '../support/wait';
 
 const MB = 1024 * 1024;
 let server: TestJupyterServer;
 const sources: JupyterServerSource[] = [];
+// An ipykernel as old as 6.10: it does not know usage_request and drops it without a reply.
+const OLD_IPYKERNEL = {
+  argv: [
+    SYSTEM_PYTHON,
+    '-c',
+    "from ipykernel.kernelbase import Kernel; Kernel.control_msg_types = [m for m in Kernel.control_msg_types if m != 'usage_request']; from ipykernel import kernelapp; kernelapp.launch_new_instance()",
+    '-f',
+    '{connection_file}',
+  ],
+  display_name: 'Python 3 (ipykernel without usage_request)',
+  language: 'python',
+};
+
 before(async () => {
-  server = await TestJupyterServer.start();
+  server = await TestJupyterServer.start({ kernelSpecs: { 'old-ipykernel': OLD_IPYKERNEL } });
 });
 after(async () => {
   sources.forEach((source) => source.dispose());
@@ -149,6 +163,33 @@ describe('Jupyter Server source on a real server', { concurrency: 1 }, () => {
         source.dispose();
       }
     }
+  });
+
+  it('marks a kernel that stops answering (SIGSTOP) as not answering, without an exception, and resumes', async () => {
+    const { kernelId } = await server.createSession('stopped.ipynb');
+    const { source } = await watchServer();
+    await until('sampling', () => source.kernel(kernelId)?.state === 'sampling', 30_000, 50);
+    const pid = source.kernel(kernelId)!.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until('not answering', () => source.kernel(kernelId)?.state === 'not-answering', 30_000, 50);
+      assert.match(source.kernel(kernelId)!.reason!, /stopped answering/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until('sampling again', () => source.kernel(kernelId)?.state === 'sampling', 30_000, 50);
+    await server.shutdownKernel(kernelId);
+  });
+
+  it('lists a kernel without usage_request with the plain reason', async () => {
+    const { kernelId } = await server.createSession('old.ipynb', 'old-ipykernel');
+    const { source, samples } = await watchServer();
+    await until('the no-usage state', () => source.kernel(kernelId)?.state === 'no-usage', 60_000, 100);
+    const view = source.kernel(kernelId)!;
+    assert.equal(view.reason, NO_USAGE_REASON);
+    assert.equal(view.label, 'old.ipynb');
+    assert.equal(samples.filter((s) => s.kernelId === kernelId).length, 0);
+    await server.shutdownKernel(kernelId);
   });
 
   it('lists kernels that start after connecting', async () => {

@@ -59,7 +59,12 @@ def check(request):
     return {"ok": True, "why": ""}
 
 
-for line in sys.stdin:
-    request = json.loads(line)
-    sys.stdout.write(json.dumps(check(request)) + "\n")
-    sys.stdout.flush()
+def main():
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.write(json.dumps(check(request)) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelConnection, type Kernel, type KernelMessage, type ServerConnection } from '@jupyterlab/services';
@@ -17,6 +17,8 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 export interface StartOptions {
   /** e.g. `/user/demo/`, as a JupyterHub single-user server has. */
   readonly baseUrl?: string;
+  /** Extra kernelspecs (name → kernel.json), found by the server through JUPYTER_PATH. */
+  readonly kernelSpecs?: Readonly<Record<string, object>>;
 }
 
 export class TestJupyterServer {
@@ -37,6 +39,11 @@ export class TestJupyterServer {
     const rootDir = mkdtempSync(join(tmpdir(), 'kmw-jupyter-'));
     const runtimeDir = join(rootDir, '.runtime');
     const baseUrl = options.baseUrl ?? '/';
+    const jupyterPath = join(rootDir, '.jupyter-path');
+    for (const [name, spec] of Object.entries(options.kernelSpecs ?? {})) {
+      mkdirSync(join(jupyterPath, 'kernels', name), { recursive: true });
+      writeFileSync(join(jupyterPath, 'kernels', name, 'kernel.json'), JSON.stringify(spec));
+    }
     const args = [
       '-m', 'jupyter_server',
       '--ServerApp.ip=127.0.0.1',
@@ -48,7 +55,7 @@ export class TestJupyterServer {
       '--no-browser',
     ];
     // The token goes through the environment, as users are told to pass it, never argv.
-    const env = { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, PYTHONUNBUFFERED: '1' };
+    const env = { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: '1' };
     const child = spawn(SYSTEM_PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
@@ -82,8 +89,8 @@ export class TestJupyterServer {
   }
 
   /** POST /api/sessions: a kernel for a notebook path, as JupyterLab opens a notebook. */
-  async createSession(path: string): Promise<{ sessionId: string; kernelId: string }> {
-    const response = await this.api('api/sessions', { method: 'POST', body: JSON.stringify({ path, type: 'notebook', name: path, kernel: { name: 'python3' } }) });
+  async createSession(path: string, kernelName = 'python3'): Promise<{ sessionId: string; kernelId: string }> {
+    const response = await this.api('api/sessions', { method: 'POST', body: JSON.stringify({ path, type: 'notebook', name: path, kernel: { name: kernelName } }) });
     const body = (await response.json()) as { id: string; kernel: { id: string } };
     return { sessionId: body.id, kernelId: body.kernel.id };
   }

@@ -21,7 +21,19 @@ describe('display() instead of a cached last expression', () => {
       assert.equal(cached(cell), undefined, cell);
     }
     assert.equal(cached('!ls\ndf.head()'), 'df.head()');
+    assert.equal(cached('ls nbpackage'), undefined, 'an automagic: IPython runs %ls');
+    assert.equal(cached('x = (1,\ndf'), undefined, 'a cell that does not compile caches nothing');
+    assert.equal(cached('files = !ls\ndf.merge?\n%time f()\ndf'), 'df');
     assert.equal(cached('%load_ext autoreload\ndf  # show'), 'df');
+  });
+
+  it('silenced exactly when the last token other than comments is `;` (IPython\'s DisplayHook.quiet)', () => {
+    assert.equal(cached('plt.plot(x);  # note'), undefined);
+    assert.equal(cached('plt.plot(x) ;\n\n# a comment\n'), undefined);
+    assert.equal(cached('x  # a;'), 'x', 'a `;` in a comment does not silence');
+    assert.equal(cached('plt.plot(x)  # a; b'), 'plt.plot(x)');
+    assert.equal(cached('s = "a;"\ns'), 's');
+    assert.equal(cached('f(";")'), 'f(";")', 'nor one in a string');
   });
 
   it('wraps the expression and nothing else', () => {

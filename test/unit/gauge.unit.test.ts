@@ -13,6 +13,9 @@ const process = (overrides: Partial<ProcessView>): ProcessView => ({
   label: 'job.py',
   source: 'terminal',
   rssBytes: 500 * MB,
+  measure: 'rss',
+  measureNote: null,
+  summedRssBytes: 500 * MB,
   childCount: 0,
   pattern: 'flat',
   alarm: false,
@@ -61,11 +64,22 @@ describe('status-bar gauge', () => {
       stopWatching: (seriesId) => `command:stop?${seriesId}`,
       current: { label: 'a|b*.py', actions: [{ title: 'Show the loop', icon: '$(warning)', link: 'command:show' }, { title: 'Open script', icon: '$(go-to-file)', link: 'command:open-script' }] },
     });
-    assert.match(tooltip, /\| a\\\|b\\\*\\\.py \| 500 MB \| ↑ \| staircase ⚠, limit in 2 min \| physical RAM \| \[stop\]\(command:stop\?k\) \|/);
+    assert.match(tooltip, /\| a\\\|b\\\*\\\.py \| 500 MB RSS \| ↑ \| staircase ⚠, limit in 2 min \| physical RAM \| \[stop\]\(command:stop\?k\) \|/);
     assert.match(tooltip, /\n\[\$\(graph\) Open panel\]\(command:open\)\n/);
     assert.match(tooltip, /\na\\\|b\\\*\\\.py: \[\$\(warning\) Show the loop\]\(command:show\) · \[\$\(go-to-file\) Open script\]\(command:open-script\)$/);
     assert.doesNotMatch(gaugeTooltip([process({})], { openPanel: 'x', stopWatching: () => '', current: { label: 'p', actions: [] } }), /p: /, 'no actions, no line');
     assert.match(gaugeTooltip([], { openPanel: 'x', stopWatching: () => '' }), /Run a notebook cell or a Python script/);
+  });
+
+  it('tooltip: says which measure each figure is, and why a tree is measured by RSS', () => {
+    const links = { openPanel: 'x', stopWatching: () => 's' };
+    const pool = process({ label: 'pool.py', measure: 'pss', rssBytes: 513 * MB, summedRssBytes: 2552 * MB, childCount: 4 });
+    assert.match(gaugeTooltip([pool], links), /\| pool\\\.py \| 513 MB PSS of the tree \(RSS 2\.49 GB\) \|/);
+    const fallback = process({ label: 'old.py', childCount: 2, measureNote: 'RSS: smaps_rollup is missing here' });
+    const tooltip = gaugeTooltip([fallback], links);
+    assert.match(tooltip, /\| old\\\.py \| 500 MB RSS \|/);
+    assert.match(tooltip, /old\\\.py: RSS: smaps\\_rollup is missing here/);
+    assert.doesNotMatch(gaugeTooltip([process({})], links), /smaps/);
   });
 
   it('tooltip: a remote kernel is marked remote, with the limit\'s source and a note on its figure, or its status', () => {
@@ -73,9 +87,9 @@ describe('status-bar gauge', () => {
     const silent = process({ key: 's', label: 'old.ipynb', source: 'remote', rssBytes: 0, status: 'does not report its memory', note: 'it needs ipykernel ≥ 6.11 with psutil' });
     const tooltip = gaugeTooltip([remote, silent], { openPanel: 'command:open', stopWatching: (key) => `command:stop?${key}` });
     const lines = tooltip.split('\n');
-    assert.ok(lines.includes("| demo\\.ipynb \\(remote\\) | 500 MB | → | flat | the kernel host's RAM \\(usage\\_reply\\) | [stop](command:stop?r) |"), tooltip);
+    assert.ok(lines.includes("| demo\\.ipynb \\(remote\\) | 500 MB RSS | → | flat | the kernel host's RAM \\(usage\\_reply\\) | [stop](command:stop?r) |"), tooltip);
     assert.ok(lines.includes('| old\\.ipynb \\(remote\\) | does not report its memory | | | | [stop](command:stop?s) |'), tooltip);
-    assert.ok(lines.includes('- demo\\.ipynb: the memory the kernel reports'), tooltip);
-    assert.ok(lines.includes('- old\\.ipynb: it needs ipykernel ≥ 6\\.11 with psutil'), tooltip);
+    assert.ok(lines.includes('demo\\.ipynb: the memory the kernel reports'), tooltip);
+    assert.ok(lines.includes('old\\.ipynb: it needs ipykernel ≥ 6\\.11 with psutil'), tooltip);
   });
 });

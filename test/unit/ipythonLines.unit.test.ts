@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipythonLineKind, isCellMagicCell, isSilenced } from '../../src/python/ipythonLines';
+import { ipythonLineKind, isCellMagicCell } from '../../src/python/ipythonLines';
 
 test('IPython line forms are classified as IPython rewrites them', () => {
   assert.equal(ipythonLineKind('!rm mydata.sqlite'), 'shell');
@@ -14,9 +14,8 @@ test('IPython line forms are classified as IPython rewrites them', () => {
   assert.equal(ipythonLineKind("d['a']"), 'python');
 });
 
-test('cell magics and silencing', () => {
+test('cell magics', () => {
   assert.ok(isCellMagicCell('%%timeit\nnp.add(a, b)'));
+  assert.ok(isCellMagicCell('\n  %%bash\nls'));
   assert.ok(!isCellMagicCell('%timeit f()\nx'));
-  assert.ok(isSilenced('plt.plot(x);  # note'));
-  assert.ok(!isSilenced('plt.plot(x)  # a; b'));
 });

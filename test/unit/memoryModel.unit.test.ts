@@ -2,7 +2,7 @@
 // the series, the deltas and the listeners, a restart continuing its series, an exit, the CSV.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProcessIdentity, ProcessInfo, ProcessReader } from '../../src/core/processReader';
+import type { ProcessIdentity, ProcessInfo, ProcessReader, RollupReading } from '../../src/core/processReader';
 import { ProcessTreeSampler } from '../../src/core/sampler';
 import { parseTrace } from '../../src/core/trace';
 import { MemoryModel, type ProcessExit, type SeriesSample } from '../../src/model/memoryModel';
@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
 /** Processes that exist while the test says so, with the RSS it sets. */
 class ScriptedReader implements ProcessReader {
   readonly kind = 'procfs' as const;
-  readonly live = new Map<number, { startTime: number; rss: number }>();
+  readonly live = new Map<number, { startTime: number; rss: number; ppid?: number; pss?: number }>();
 
   rss(pid: number): Promise<number | undefined> {
     return Promise.resolve(this.live.get(pid)?.rss);
@@ -22,7 +22,12 @@ class ScriptedReader implements ProcessReader {
     return Promise.resolve(process && { pid, startTime: process.startTime });
   }
   listProcesses(): Promise<ProcessInfo[]> {
-    return Promise.resolve([...this.live].map(([pid, { startTime }]) => ({ pid, startTime, ppid: 1, argv: ['python3'] })));
+    return Promise.resolve([...this.live].map(([pid, { startTime, ppid }]) => ({ pid, startTime, ppid: ppid ?? 1, argv: ['python3'] })));
+  }
+  rollup(pid: number): Promise<RollupReading> {
+    const process = this.live.get(pid);
+    if (!process) return Promise.resolve('gone');
+    return Promise.resolve(process.pss === undefined ? 'unsupported' : { rssBytes: process.rss, pssBytes: process.pss });
   }
   detail(): Promise<undefined> {
     return Promise.resolve(undefined);
@@ -39,7 +44,7 @@ class ScriptedReader implements ProcessReader {
 
 function modelWith(reader: ScriptedReader, clock: { now: number }): MemoryModel {
   // a timer that never fires during a test: every round is an explicit tick()
-  const sampler = new ProcessTreeSampler({ reader, intervalMs: 3_600_000, now: () => clock.now });
+  const sampler = new ProcessTreeSampler({ reader, intervalMs: 3_600_000, now: () => clock.now, adaptiveRate: { quietMs: 10_000 } });
   return new MemoryModel({ sampler, limitOverrideBytes: 4096 * MB });
 }
 
@@ -133,6 +138,47 @@ describe('memory model', () => {
       assert.deepEqual(model.takePending().points, {});
       assert.equal(model.sampler.watched().length, 0);
       assert.equal(model.findings().length, 0);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('shows a tree by its PSS with its summed RSS beside it, and passes the measure to the series', async () => {
+    const reader = new ScriptedReader();
+    const clock = { now: 1_000_000 };
+    const model = modelWith(reader, clock);
+    try {
+      reader.live.set(201, { startTime: 5, rss: 500 * MB, pss: 100 * MB });
+      for (const pid of [202, 203, 204, 205]) reader.live.set(pid, { startTime: 6, rss: 500 * MB, ppid: 201, pss: 100 * MB });
+      const view = await model.watch({ pid: 201, label: 'pool.py', source: 'terminal' });
+      const seen: number[] = [];
+      model.onDidSample((sample) => seen.push(sample.rssBytes));
+      await model.sampler.tick();
+      const shown = model.process(view.key)!;
+      assert.deepEqual([shown.measure, shown.rssBytes, shown.summedRssBytes, shown.childCount], ['pss', 500 * MB, 2500 * MB, 4]);
+      assert.deepEqual(seen, [500 * MB], 'the series and the ledger follow the tree figure');
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('wakes a quiet series back to the configured rate', async () => {
+    const reader = new ScriptedReader();
+    const clock = { now: 1_000_000 };
+    const model = modelWith(reader, clock);
+    try {
+      reader.live.set(301, { startTime: 5, rss: 100 * MB });
+      const view = await model.watch({ pid: 301, label: 'kernel', source: 'kernel', seriesId: 'file:///a.ipynb' });
+      const processKey = '301:5';
+      for (let i = 0; i <= 11; i++) {
+        await model.sampler.tick();
+        clock.now += 1000;
+      }
+      assert.equal(model.sampler.isIdle(processKey), true);
+      model.wake('file:///elsewhere.ipynb');
+      assert.equal(model.sampler.isIdle(processKey), true, 'another series: no change');
+      model.wake(view.key);
+      assert.equal(model.sampler.isIdle(processKey), false);
     } finally {
       model.dispose();
     }

@@ -19,7 +19,7 @@ const MB = 1024 * 1024;
 
 function processView(key: string, overrides: Partial<ProcessView> = {}): ProcessView {
   return {
-    key, pid: 1, label: key, source: 'terminal', rssBytes: 100 * MB, childCount: 0, pattern: 'flat', alarm: false,
+    key, pid: 1, label: key, source: 'terminal', rssBytes: 100 * MB, measure: 'rss', measureNote: null, summedRssBytes: 100 * MB, childCount: 0, pattern: 'flat', alarm: false,
     troughSlopeBytesPerSec: 0, growthBytes: 0, teeth: 0, limitBytes: null, limitSource: null, secondsToLimit: null, exited: false,
     ...overrides,
   };
@@ -110,8 +110,9 @@ describe('panel state', () => {
   });
 
   it('words a process and a finding as the panel shows them', () => {
-    assert.equal(processOptionText(processView('job.py', { rssBytes: 300 * MB, pattern: 'steady-growth', alarm: true })), 'job.py — 300 MB (steady-growth, alarm)');
-    assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', rssBytes: 120 * MB })), 'demo.ipynb (remote) — 120 MB (flat)');
+    assert.equal(processOptionText(processView('job.py', { rssBytes: 300 * MB, pattern: 'steady-growth', alarm: true })), 'job.py — 300 MB RSS (steady-growth, alarm)');
+    assert.equal(processOptionText(processView('pool.py', { rssBytes: 300 * MB, measure: 'pss' })), 'pool.py — 300 MB PSS of the tree (flat)');
+    assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', rssBytes: 120 * MB })), 'demo.ipynb (remote) — 120 MB RSS (flat)');
     assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', status: 'not answering' })), 'demo.ipynb (remote) — not answering');
     const finding: Finding = { key: 'a', title: 't', detail: 'd', forecast: null, actions: [{ command: 'kernelMemoryWatch.exportCsv', title: 'Export CSV' }] };
     assert.equal(findingDetail(finding), 'd');

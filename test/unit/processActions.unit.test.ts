@@ -8,7 +8,7 @@ import type { ProcessView } from '../../src/shared/protocol';
 
 function processView(overrides: Partial<ProcessView>): ProcessView {
   return {
-    key: 'k', pid: 1, label: 'p', source: 'terminal', rssBytes: 1, childCount: 0, pattern: 'staircase', alarm: true,
+    key: 'k', pid: 1, label: 'p', source: 'terminal', rssBytes: 1, measure: 'rss', measureNote: null, summedRssBytes: 1, childCount: 0, pattern: 'staircase', alarm: true,
     troughSlopeBytesPerSec: 0, growthBytes: 0, teeth: 0, limitBytes: null, limitSource: null, secondsToLimit: null, exited: false,
     ...overrides,
   };

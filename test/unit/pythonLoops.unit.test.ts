@@ -37,3 +37,11 @@ describe('loops at a line', () => {
     assert.deepEqual(allLoops(PythonSource.parse(source)).map((l) => l.keyword), ['for', 'while']);
   });
 });
+
+describe('loops followed by IPython lines', () => {
+  it('a `!` line after the loop is not in it', () => {
+    const cell = 'for x in xs:\n    f(x)\n!ls\n';
+    assert.deepEqual(at(cell, 2), []);
+    assert.equal(at(cell, 1)[0].lastLine, 1);
+  });
+});

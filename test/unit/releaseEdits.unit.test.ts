@@ -71,3 +71,17 @@ describe('release fixes on a loop', () => {
     assert.match(fix('for x in xs:\n    f(x\n    g(\n', 2), /for x in xs:\n    gc\.collect\(\)\n    f\(x/);
   });
 });
+
+describe('release fixes in notebook cells with IPython lines', () => {
+  it('after the loop lands right after it, not after a trailing `!` or `%` line', () => {
+    assert.equal(fix('import gc\nfor x in xs:\n    f(x)\n!ls\n', 2, 'collect', { kind: 'after' }), 'import gc\nfor x in xs:\n    f(x)\ngc.collect()\n!ls\n');
+    assert.equal(fix('import gc\nfor x in xs:\n    f(x)\n\n# then\n%time g()\n', 2, 'collect', { kind: 'after' }), 'import gc\nfor x in xs:\n    f(x)\ngc.collect()\n\n# then\n%time g()\n');
+    assert.equal(fix('import gc\nfor x in xs:\n    f(x)\nfiles = !ls\n', 2, 'collect', { kind: 'after' }), 'import gc\nfor x in xs:\n    f(x)\ngc.collect()\nfiles = !ls\n');
+  });
+
+  it('an IPython line inside the body stays in the body, byte for byte', () => {
+    const cell = 'import gc\nfor x in xs:\n    f(x)\n    !echo {x}\ny = 1\n';
+    assert.equal(fix(cell, 2, 'collect', { kind: 'after' }), 'import gc\nfor x in xs:\n    f(x)\n    !echo {x}\ngc.collect()\ny = 1\n');
+    assert.equal(fix(cell, 2), 'import gc\nfor x in xs:\n    gc.collect()\n    f(x)\n    !echo {x}\ny = 1\n');
+  });
+});

@@ -38,7 +38,7 @@ class ServerKernels implements RemoteKernelSource {
     this.changes.fire(this.views);
   }
   sample(kernelId: string, t: number, bytes: number): void {
-    this.samples.fire({ processKey: `${SERVER}#${kernelId}`, pid: 4242, t, rssBytes: bytes, selfBytes: bytes, children: [] });
+    this.samples.fire({ processKey: `${SERVER}#${kernelId}`, pid: 4242, t, memoryBytes: bytes, measure: 'pss', rssBytes: bytes, selfBytes: bytes, children: [] });
   }
 }
 
@@ -92,7 +92,7 @@ describe('RemoteKernelFeed', () => {
     source.sample('k1', 1_000_000, 100 * MB);
     source.restarts.fire({ key: `${SERVER}#k1`, kernelId: 'k1', server: SERVER, t: 1_001_000, previousPid: 10, pid: 11 });
     source.sample('k1', 1_002_000, 60 * MB);
-    source.samples.fire({ processKey: '999:1', pid: 999, t: 1_002_000, rssBytes: MB, selfBytes: MB, children: [] });
+    source.samples.fire({ processKey: '999:1', pid: 999, t: 1_002_000, memoryBytes: MB, measure: 'rss', rssBytes: MB, selfBytes: MB, children: [] });
     const key = `${SERVER}#k1`;
     assert.deepEqual(model.markers().map((marker) => [marker.kind, marker.label]), [['restart', 'restarted as PID 11']]);
     assert.equal(model.series()[key].length, 2);

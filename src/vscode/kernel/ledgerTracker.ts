@@ -63,6 +63,7 @@ export class LedgerTracker implements vscode.NotebookCellStatusBarItemProvider, 
 
   private onCellStarted(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): void {
     const session = this.sessions.of(notebook);
+    this.model.wake(session.seriesId); // its kernel may be sampled at the idle rate: the cell's peak needs the full one
     session.ledger.cellStarted(cellId(cell), `cell ${cell.index + 1}`, cell.executionSummary?.executionOrder ?? null, Date.now());
     this.ledgerChanged.fire(session.seriesId);
   }

@@ -4,6 +4,7 @@ import { evidenceTarget } from '../../python/allocatingLoop';
 import { PythonSource } from '../../python/pythonSource';
 import type { MemoryModel } from '../../model/memoryModel';
 import { EVIDENCE, isEvidenceCode, type EvidenceCode } from '../../core/causes';
+import { ContextKey, ContextKeyName } from '../contextKeys';
 import { DIAGNOSTIC_SOURCE } from './memoryFixProvider';
 
 /** One evidence diagnostic a series put on a loop or an expression. */
@@ -21,6 +22,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('kernelMemoryWatch');
   private readonly alarmed = new Set<string>();
   private readonly bySeries = new Map<string, Evidence[]>(); // where each series' evidence went
+  private readonly hasEvidence = new ContextKey(ContextKeyName.HasEvidence);
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -71,6 +73,7 @@ export class EvidenceDiagnostics implements vscode.Disposable {
     diagnostic.code = code;
     this.collection.set(document.uri, [...(this.collection.get(document.uri) ?? []), diagnostic]);
     this.bySeries.set(seriesId, [...(this.bySeries.get(seriesId) ?? []), { uri: document.uri, diagnostic }]);
+    this.hasEvidence.set(true);
   }
 
   /** The evidence this series put, first placed first (empty once cleared). */
@@ -90,11 +93,13 @@ export class EvidenceDiagnostics implements vscode.Disposable {
       this.collection.clear();
       this.bySeries.clear();
       this.alarmed.clear();
+      this.hasEvidence.set(false);
       return;
     }
     for (const { uri } of this.bySeries.get(seriesId) ?? []) this.collection.delete(uri);
     this.bySeries.delete(seriesId);
     this.alarmed.delete(seriesId);
+    this.hasEvidence.set(this.bySeries.size > 0);
   }
 
   dispose(): void {

@@ -1,19 +1,15 @@
 import * as vscode from 'vscode';
-import { EVIDENCE, isEvidenceCode, type FixKind } from '../../core/causes';
-import { offeredFixes, type OfferedFix } from '../../python/fixCatalogue';
+import { QUICK_FIX, chooseCodeActions, mayOffer, type ChosenAction, type CodeActionRequest } from '../../python/codeActionChoice';
+import { offeredFixes } from '../../python/fixCatalogue';
 import { PythonSource } from '../../python/pythonSource';
 
 export const DIAGNOSTIC_SOURCE = 'Kernel Memory Watch';
 
-/** Diagnostic codes carry the evidence (src/core/causes.ts), so the provider knows which fix to prefer. */
-export function preferredKind(code: string | undefined): FixKind | undefined {
-  return isEvidenceCode(code) ? EVIDENCE[code].preferredFix : undefined;
-}
-
 /**
  * Quick fixes for loops (collect / trim / both; each, every N, after) and cached last
- * expressions in notebook cells. Without runtime evidence they are refactorings, so the light
- * bulb stays quiet; attached to our diagnostic they are quick fixes, the matching one preferred.
+ * expressions in notebook cells. Which ones a request gets is python/codeActionChoice.ts's
+ * decision: the light bulb shows by itself only on this extension's evidence diagnostics; the
+ * rewrites of a loop without evidence come when the user asks (Ctrl+., Refactor…).
  */
 export class MemoryFixProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
@@ -24,31 +20,33 @@ export class MemoryFixProvider implements vscode.CodeActionProvider {
   constructor(private readonly everyN: () => number) {}
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const evidence = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    const request: CodeActionRequest = {
+      trigger: context.triggerKind === vscode.CodeActionTriggerKind.Invoke ? 'invoke' : 'automatic',
+      only: context.only?.value,
+      evidence: evidence.map((d) => ({ code: codeOf(d), line: d.range.start.line })),
+    };
+    if (!mayOffer(request)) return []; // the cursor moved over code without evidence: not even a parse
     const source = PythonSource.parse(document.getText(), this.recent);
     this.recent = source;
-    const isCell = document.uri.scheme === 'vscode-notebook-cell';
-    const fixes = offeredFixes(source, range.start.line, { everyN: this.everyN(), notebookCell: isCell });
-    if (fixes.length === 0) return [];
-    const evidence = context.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE);
-    const preferred = preferredKind(typeof evidence?.code === 'string' ? evidence.code : undefined);
-    const wanted = context.only;
-    return fixes
-      .map((fix) => this.toAction(document, fix, evidence, preferred))
-      .filter((action) => !wanted || (action.kind && wanted.contains(action.kind)));
+    const fixes = offeredFixes(source, range.start.line, { everyN: this.everyN(), notebookCell: document.uri.scheme === 'vscode-notebook-cell' });
+    return chooseCodeActions(request, fixes).map((choice) => toAction(document, choice, choice.evidence === undefined ? undefined : evidence[choice.evidence]));
   }
+}
 
-  private toAction(document: vscode.TextDocument, fix: OfferedFix, evidence: vscode.Diagnostic | undefined, preferred: FixKind | undefined): vscode.CodeAction {
-    const kind = evidence ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
-    const action = new vscode.CodeAction(fix.title, kind);
-    const edit = new vscode.WorkspaceEdit();
-    for (const change of fix.edits) {
-      edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
-    }
-    action.edit = edit;
-    if (evidence) {
-      action.diagnostics = [evidence];
-      action.isPreferred = fix.kind === preferred && fix.placement.kind === 'each' && (fix.loop === undefined || fix.loop.line === evidence.range.start.line || fix.kind === 'display');
-    }
-    return action;
+function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  return code === undefined ? undefined : String(code);
+}
+
+function toAction(document: vscode.TextDocument, choice: ChosenAction, diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction {
+  const action = new vscode.CodeAction(choice.fix.title, choice.kind === QUICK_FIX ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite);
+  const edit = new vscode.WorkspaceEdit();
+  for (const change of choice.fix.edits) {
+    edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
   }
+  action.edit = edit;
+  if (diagnostic) action.diagnostics = [diagnostic];
+  action.isPreferred = choice.preferred;
+  return action;
 }

@@ -9,6 +9,7 @@ import { tokenSecretKey } from '../../model/remoteConnect';
 import { JupyterServerSource } from '../../remote/jupyterServerSource';
 import { RemoteServerError } from '../../remote/serverConnection';
 import { parseServerUrl } from '../../remote/serverUrl';
+import { ContextKey, ContextKeyName } from '../contextKeys';
 
 interface Connection {
   readonly source: JupyterServerSource;
@@ -21,10 +22,9 @@ export interface RemoteServerOptions {
   readonly limitOverrideBytes: () => number | undefined;
 }
 
-const CONNECTED_CONTEXT = 'kernelMemoryWatch.remoteConnected';
-
 export class RemoteServers implements vscode.Disposable {
   private readonly connections = new Map<string, Connection>(); // by base URL
+  private readonly connectedKey = new ContextKey(ContextKeyName.RemoteConnected);
 
   constructor(
     private readonly model: MemoryModel,
@@ -68,7 +68,7 @@ export class RemoteServers implements vscode.Disposable {
     });
     this.connections.set(baseUrl, { source, feed, gone });
     this.log.info(`connected to the Jupyter Server at ${source.address.display}: ${source.kernels().length} kernel(s)`);
-    void vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT, true);
+    this.connectedKey.set(true);
     return source;
   }
 
@@ -81,7 +81,7 @@ export class RemoteServers implements vscode.Disposable {
     connection.feed.dispose();
     connection.source.dispose();
     this.log.info(`disconnected from the Jupyter Server at ${baseUrl}`);
-    void vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT, this.connections.size > 0);
+    this.connectedKey.set(this.connections.size > 0);
     return true;
   }
 

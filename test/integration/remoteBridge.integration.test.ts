@@ -1,0 +1,88 @@
+// The kernel bridge over a Jupyter Server kernel (execute_request on the source's own
+// KernelConnection): diagnose separates cyclic garbage from allocator retention as it does
+// locally (test/integration/kernelBridge.integration.test.ts), and refuses while a cell runs.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { KernelBridge, KernelBusyError } from '../../src/kernel/kernelBridge';
+import { JupyterServerSource } from '../../src/remote/jupyterServerSource';
+import { TestJupyterServer } from '../support/jupyterServer';
+import { until } from '../support/wait';
+
+const MB = 1024 * 1024;
+let server: TestJupyterServer;
+let source: JupyterServerSource;
+before(async () => {
+  server = await TestJupyterServer.start();
+  source = await JupyterServerSource.connect({ url: server.url, token: server.token, intervalMs: 500, refreshMs: 500, sampleLocally: false });
+});
+after(async () => {
+  source?.dispose();
+  await server?.stop();
+});
+
+// The same cells as the local bridge test.
+const CYCLE_CELL = `
+import gc
+import numpy as np, pandas as pd
+arr = np.random.rand(1_000_000, 5)
+class Holder:
+    def __init__(self, frame):
+        self.frame = frame
+        self.me = self
+holders = [Holder(pd.DataFrame(arr.copy())) for i in range(12)]
+gc.collect()
+del holders
+`;
+
+const RETENTION_CELL = `
+import random
+rng = random.Random(7)
+kept = []
+for i in range(12):
+    batch = [bytes(rng.randint(600 + 120 * i, 2800 + 120 * i)) for _ in range(150_000)]
+    kept.extend(batch[::400])
+    kept = kept[-2000:]
+    del batch
+`;
+
+async function bridgeFor(notebook: string): Promise<{ kernelId: string; bridge: KernelBridge }> {
+  const { kernelId } = await server.createSession(notebook);
+  await source.refresh();
+  await until('the kernel sampled', () => source.kernel(kernelId)?.state === 'sampling', 30_000, 50);
+  const kernel = source.bridgeKernelOf(kernelId)!;
+  await until('the kernel idle', () => kernel.status === 'idle', 30_000, 50);
+  return { kernelId, bridge: new KernelBridge(kernel) };
+}
+
+describe('kernel bridge over a Jupyter Server', { concurrency: 1 }, () => {
+  it('diagnoses cyclic garbage as dominant, and allocator retention on the retention cell', async () => {
+    const cycle = await bridgeFor('cycle.ipynb');
+    const client = server.connect(cycle.kernelId);
+    assert.equal(await (await server.execute(client, CYCLE_CELL)).done, 'ok');
+    await until('idle after the cell', () => cycle.bridge.status === 'idle', 30_000, 50);
+    const probe = await cycle.bridge.probe();
+    assert.equal(probe.pid, source.kernel(cycle.kernelId)!.pid);
+    const garbage = await cycle.bridge.diagnose();
+    console.log(`  remote cycle: gc freed ${(garbage.cyclicGarbageBytes / MB).toFixed(0)} MB, trim ${(garbage.allocatorRetentionBytes / MB).toFixed(0)} MB`);
+    assert.equal(garbage.dominant, 'cyclic-garbage');
+    assert.ok(garbage.cyclicGarbageBytes > 200 * MB);
+
+    const retention = await bridgeFor('retention.ipynb');
+    const client2 = server.connect(retention.kernelId);
+    assert.equal(await (await server.execute(client2, RETENTION_CELL)).done, 'ok');
+    await until('idle after the cell', () => retention.bridge.status === 'idle', 30_000, 50);
+    const retained = await retention.bridge.diagnose();
+    console.log(`  remote retention: trim returned ${(retained.allocatorRetentionBytes / MB).toFixed(0)} MB, gc ${(retained.cyclicGarbageBytes / MB).toFixed(0)} MB`);
+    assert.equal(retained.dominant, 'allocator-retention');
+    assert.ok(retained.allocatorRetentionBytes > 100 * MB);
+  });
+
+  it('refuses while a cell runs, though usage requests keep the kernel flickering busy/idle', async () => {
+    const { kernelId, bridge } = await bridgeFor('busy.ipynb');
+    const client = server.connect(kernelId);
+    const cell = await server.execute(client, 'import time\nfor i in range(40):\n    print(f"step {i}", flush=True); time.sleep(0.1)\n');
+    await until('the cell running', () => cell.stdout().includes('step 3'), 30_000, 20);
+    await assert.rejects(bridge.diagnose(), KernelBusyError);
+    assert.equal(await cell.done, 'ok');
+  });
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ServerConnection } from '@jupyterlab/services';
+import { RemoteServerError, describeRequestFailure, httpError, makeServerSettings } from '../../src/remote/serverConnection';
+import { parseServerUrl } from '../../src/remote/serverUrl';
+
+const address = parseServerUrl('http://127.0.0.1:8888/user/demo/');
+
+describe('makeServerSettings', () => {
+  it('gives the library the base and websocket URLs, the token, ws and fetch', () => {
+    const settings = makeServerSettings(address, 'tok');
+    assert.equal(settings.baseUrl, 'http://127.0.0.1:8888/user/demo/');
+    assert.equal(settings.wsUrl, 'ws://127.0.0.1:8888/user/demo/');
+    assert.equal(settings.token, 'tok');
+    assert.equal(settings.appendToken, true);
+    assert.equal(typeof settings.WebSocket, 'function');
+    assert.equal(typeof settings.fetch, 'function');
+  });
+});
+
+describe('request failures in plain words', () => {
+  it('names a refused token, a missing API and other statuses without the token', () => {
+    const refused = httpError(address, 403);
+    assert.equal(refused.kind, 'refused-token');
+    assert.match(refused.message, /refused the token \(HTTP 403\)/);
+    assert.equal(httpError(address, 404).kind, 'not-jupyter');
+    assert.match(httpError(address, 502).message, /answered HTTP 502/);
+  });
+
+  it("reads the library's ResponseError status and the network code kept by our fetch", () => {
+    const response = { status: 403 } as Response;
+    assert.equal(describeRequestFailure(address, new ServerConnection.ResponseError(response)).kind, 'refused-token');
+    const refused = describeRequestFailure(address, new ServerConnection.NetworkError(new TypeError('fetch failed (ECONNREFUSED)')));
+    assert.equal(refused.kind, 'unreachable');
+    assert.match(refused.message, /cannot reach the Jupyter Server at http:\/\/127.0.0.1:8888\/user\/demo\/: connection refused/);
+    const dns = describeRequestFailure(address, Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }));
+    assert.match(dns.message, /does not resolve/);
+    const kept = new RemoteServerError('http', 'x');
+    assert.equal(describeRequestFailure(address, kept), kept);
+  });
+});
