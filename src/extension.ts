@@ -20,6 +20,7 @@ import { MemoryPanel, type PanelHooks } from './vscode/panel/memoryPanel';
 import { PythonInterpreters } from './vscode/pythonExtension';
 import { EvidenceDiagnostics } from './vscode/quickFix/evidenceDiagnostics';
 import { MemoryFixProvider } from './vscode/quickFix/memoryFixProvider';
+import { RemoteKernelBridge } from './vscode/remote/remoteBridge';
 import { RemoteCommands } from './vscode/remote/remoteCommands';
 import { RemoteServers } from './vscode/remote/remoteServers';
 import { MemoryGauge } from './vscode/statusBar/memoryGauge';
@@ -97,7 +98,8 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     limitOverrideBytes: () => settings.limitOverrideBytes,
   });
   const remoteCommands = new RemoteCommands(remote, log);
-  context.subscriptions.push(remote);
+  const remoteBridge = new RemoteKernelBridge(model, remote, context.workspaceState, log);
+  context.subscriptions.push(remote, remoteBridge, remoteBridge.onDidDiagnose((event) => panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows)));
   void remoteCommands.connectConfigured(settings.remoteServers);
 
   const gauge = new MemoryGauge({
@@ -112,9 +114,10 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.OpenPanel, () => vscode.commands.executeCommand(`${MemoryPanel.viewType}.focus`)),
     vscode.commands.registerCommand(CommandId.WatchProcess, (pid?: unknown) => watchProcessCommand(model, interpreters, pid)),
     vscode.commands.registerCommand(CommandId.StopWatching, (seriesId?: unknown) => stopWatchingCommand(model, seriesId)),
-    vscode.commands.registerCommand(CommandId.Diagnose, (target?: unknown) => kernels.diagnose(notebookArgument(target))),
-    vscode.commands.registerCommand(CommandId.ReleaseNow, (target?: unknown) => kernels.releaseNow(notebookArgument(target))),
-    vscode.commands.registerCommand(CommandId.ClearOutputCache, (target?: unknown) => kernels.clearOutputCache(notebookArgument(target))),
+    // A remote kernel's series id goes to the bridge over its server; anything else to the notebook's kernel.
+    vscode.commands.registerCommand(CommandId.Diagnose, (target?: unknown) => (remoteBridge.handles(target) ? remoteBridge.diagnose(target) : kernels.diagnose(notebookArgument(target)))),
+    vscode.commands.registerCommand(CommandId.ReleaseNow, (target?: unknown) => (remoteBridge.handles(target) ? remoteBridge.releaseNow(target) : kernels.releaseNow(notebookArgument(target)))),
+    vscode.commands.registerCommand(CommandId.ClearOutputCache, (target?: unknown) => (remoteBridge.handles(target) ? remoteBridge.clearOutputCache(target) : kernels.clearOutputCache(notebookArgument(target)))),
     vscode.commands.registerCommand(CommandId.ExportCsv, (seriesId?: unknown) => panel.exportCsv(typeof seriesId === 'string' ? seriesId : undefined)),
     vscode.commands.registerCommand(CommandId.TogglePause, () => panel.togglePause()),
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),

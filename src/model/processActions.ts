@@ -37,8 +37,8 @@ export function processActions(process: ProcessView, context: ActionContext): Pr
       // Without its notebook a kernel cannot be reached through the Jupyter extension.
       return process.resourceUri ? ['diagnose', 'release', 'showLedger'] : [];
     case 'remote':
-      // The kernel bridge over a Jupyter Server is not wired yet.
-      return [];
+      // Over the server's kernel connection; not while it gives no figure (not answering, no usage).
+      return process.status ? [] : ['diagnose', 'release'];
     case 'terminal':
     case 'debug':
     case 'manual':

@@ -15,6 +15,9 @@ import { until } from '../support/wait';
 const SCREENSHOTS = process.env.KMW_SCREENSHOTS_DIR || join(tmpdir(), `kmw-ui-screenshots-${process.pid}`);
 const HOLD_200MB = 'kept = bytearray(200 * 1024 * 1024)\nkept[::4096] = b"x" * len(kept[::4096])\nprint("held", flush=True)';
 
+/** The remote kernel's row of the gauge's tooltip: figure (and its measure), trend, pattern, where the limit came from. */
+const TOOLTIP_ROW = /demo\.ipynb \(remote\)\s+\d+(\.\d+)? (MB|GB)( RSS| PSS of the tree( \(RSS [^)]+\))?)?\s+\S+\s+\S+\s+(physical RAM|cgroup v[12] \S+|the kernel host's RAM \(usage_reply\))/;
+
 /** "262 MB" / "1.2 GB" in a text, in MB. */
 function megabytes(text: string): number | undefined {
   const match = /(\d+(?:\.\d+)?) (MB|GB)/.exec(text);
@@ -81,8 +84,21 @@ describe('Jupyter Server kernels in a real VS Code', () => {
         const here = /runs on this machine, so PID (\d+) is read from \/proc/.exec(tooltip);
         assert.ok(here || /the memory the kernel reports \(usage_reply/.test(tooltip), tooltip);
         if (here) assert.ok(jupyter.kernelPids().includes(Number(here[1])), `PID ${here[1]} is one of the server's kernels (${jupyter.kernelPids().join(', ')})`);
-        assert.match(tooltip, /demo\.ipynb \(remote\)\s+\d+ MB\s+\S+\s+\S+\s+(physical RAM|cgroup v[12] \S+|the kernel host's RAM \(usage_reply\))/, tooltip);
+        assert.match(tooltip, TOOLTIP_ROW, tooltip);
         await page.screenshot({ path: join(SCREENSHOTS, 'remote.png') });
+
+        // "Diagnose in kernel" from the tooltip: consent once for this server, then the bridge runs
+        // over the server's kernel connection and the panel shows the breakdown.
+        await hover.locator('a', { hasText: 'Diagnose in kernel' }).first().click();
+        const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Allow for This Server' });
+        await allow.waitFor({ timeout: 15_000 });
+        await allow.click();
+        const headline = await until('the remote diagnosis in the panel', async () => {
+          const text = (await frame.locator('#diagnosis-headline').innerText().catch(() => '')).trim();
+          return text !== '' ? text : undefined;
+        }, 60_000);
+        t.diagnostic(`diagnosis: ${headline}`);
+        assert.match(headline, /demo\.ipynb/, headline);
       } catch (error) {
         throw await explainFailure(error, server, page, 'remote');
       }

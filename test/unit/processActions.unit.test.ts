@@ -29,6 +29,12 @@ describe('process actions', () => {
     assert.deepEqual(processActions(processView({ source: 'kernel', resourceUri: notebook, exited: true }), { evidence: undefined }), []);
   });
 
+  it('a Jupyter Server kernel: diagnose and release over the server while it reports memory; nothing once ended or silent', () => {
+    assert.deepEqual(processActions(processView({ source: 'remote' }), { evidence: undefined }), ['diagnose', 'release']);
+    assert.deepEqual(processActions(processView({ source: 'remote', status: 'not answering' }), { evidence: undefined }), []);
+    assert.deepEqual(processActions(processView({ source: 'remote', exited: true }), { evidence: undefined }), []);
+  });
+
   it('a script or debuggee with evidence: the loop, the preferred fix, the script; never a kernel action', () => {
     for (const source of ['terminal', 'debug', 'manual'] as const) {
       const actions = processActions(processView({ source, resourceUri: script }), { evidence: 'staircase' });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { MemoryModel } from '../../model/memoryModel';
 import { RemoteKernelFeed } from '../../model/remoteFeed';
 import { tokenSecretKey } from '../../model/remoteConnect';
-import { JupyterServerSource } from '../../remote/jupyterServerSource';
+import { JupyterServerSource, type RemoteKernelView } from '../../remote/jupyterServerSource';
 import { RemoteServerError } from '../../remote/serverConnection';
 import { parseServerUrl } from '../../remote/serverUrl';
 import { ContextKey, ContextKeyName } from '../contextKeys';
@@ -40,6 +40,16 @@ export class RemoteServers implements vscode.Disposable {
 
   source(baseUrl: string): JupyterServerSource | undefined {
     return this.connections.get(baseUrl)?.source;
+  }
+
+  /** The connected kernel whose series this is, with its server's source. */
+  kernelOf(seriesId: string): { source: JupyterServerSource; view: RemoteKernelView } | undefined {
+    for (const { source, feed } of this.connections.values()) {
+      if (!feed.series.has(seriesId)) continue;
+      const view = source.kernels().find((kernel) => kernel.key === seriesId);
+      return view && { source, view };
+    }
+    return undefined;
   }
 
   storedToken(baseUrl: string): Thenable<string | undefined> {
