@@ -8,16 +8,18 @@ import type { Verdict } from '../core/detector/types';
 import { Emitter } from '../core/emitter';
 import { formatBytes, likelyCause } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
-import { ProcessTreeSampler, type Disposable, type SampleSource, type TreeExit, type TreeSample } from '../core/sampler';
+import { ProcessTreeSampler, type Disposable, type TreeExit, type TreeSample } from '../core/sampler';
 import { SeriesStore, type SeriesMarker } from '../core/seriesStore';
 import { formatTrace } from '../core/trace';
 import type { ChartMarker, ChartPoint, Finding, ProcessView } from '../shared/protocol';
+import { FedSeries } from './fedSeries';
 import { findingOf } from './findings';
 import { PanelDeltas, type ModelUpdate } from './panelDeltas';
 import { viewOf, WatchRegistry, type ProcessSource, type WatchedProcess } from './watchRegistry';
 
 export type { ProcessSource } from './watchRegistry';
 export type { ModelUpdate } from './panelDeltas';
+export type { FedUpdate, FedWatchRequest } from './fedSeries';
 
 export interface WatchRequest {
   readonly pid: number;
@@ -29,30 +31,6 @@ export interface WatchRequest {
    * restart (new PID, same notebook) continues its notebook's series with a restart marker.
    */
   readonly seriesId?: string;
-}
-
-/**
- * A series that another source feeds (a Jupyter Server's kernel): no local PID is sampled; its
- * samples and exits arrive through `attach`, keyed by `seriesId`.
- */
-export interface FedWatchRequest {
-  readonly seriesId: string;
-  readonly pid: number;
-  readonly label: string;
-  readonly source: ProcessSource;
-  readonly limit: MemoryLimit | undefined;
-  readonly note?: string;
-  readonly status?: string;
-}
-
-/** What a feeding source may change on its series after it started. */
-export interface FedUpdate {
-  readonly label?: string;
-  readonly pid?: number;
-  readonly limit?: MemoryLimit;
-  readonly note?: string;
-  /** An empty string clears it. */
-  readonly status?: string;
 }
 
 /** One sample of one series, as the kernel ledger follows it. */
@@ -84,11 +62,21 @@ export class MemoryModel implements Disposable {
   private readonly sampled = new Emitter<SeriesSample>();
   private readonly subscriptions: Disposable[] = [];
   private limitOverrideBytes: number | undefined;
+  /** Series fed by other sources (a Jupyter Server's kernels), see fedSeries.ts. */
+  readonly fed: FedSeries;
 
   constructor(options: MemoryModelOptions = {}) {
     this.sampler = options.sampler ?? new ProcessTreeSampler();
     this.store = new SeriesStore({ historySec: options.historySec });
     this.limitOverrideBytes = options.limitOverrideBytes;
+    this.fed = new FedSeries({
+      registry: this.registry,
+      overrideBytes: () => this.limitOverrideBytes,
+      addMarker: (entry, marker) => this.addMarker(entry, marker),
+      changed: () => this.updated.fire(),
+      sample: (sample) => this.onSample(sample),
+      exit: (exit) => this.onExit(exit),
+    });
     this.subscriptions.push(
       this.sampler.onSample((sample) => this.onSample(sample)),
       this.sampler.onExit((exit) => this.onExit(exit)),
@@ -132,73 +120,6 @@ export class MemoryModel implements Disposable {
     if (request.resourceUri) entry.resourceUri = request.resourceUri;
     if (!this.sampler.running) this.sampler.start();
     return viewOf(entry);
-  }
-
-  /** Starts a fed series (idempotent per series id); see `FedWatchRequest`. */
-  watchFed(request: FedWatchRequest): ProcessView {
-    const known = this.registry.get(request.seriesId);
-    if (known) return viewOf(known);
-    const limit = this.limitOverrideBytes ? { bytes: this.limitOverrideBytes, source: 'override' as const } : request.limit;
-    const entry: WatchedProcess = {
-      seriesId: request.seriesId,
-      processKey: request.seriesId,
-      pid: request.pid,
-      label: request.label,
-      source: request.source,
-      detector: new GrowthDetector({ limitBytes: limit?.bytes ?? null }),
-      limit,
-      note: request.note,
-      status: request.status,
-      rssBytes: 0,
-      measure: 'pss',
-      measureNote: null,
-      summedRssBytes: 0,
-      childCount: 0,
-      exited: false,
-      wasAlarmed: false,
-      fed: true,
-    };
-    this.registry.add(entry);
-    this.updated.fire();
-    return viewOf(entry);
-  }
-
-  /** Routes a source's samples and exits to the fed series they name (by `processKey`). */
-  attach(source: SampleSource): Disposable {
-    const fed = (processKey: string): boolean => this.registry.ofProcess(processKey)?.fed === true;
-    const subscriptions = [
-      source.onSample((sample) => {
-        if (fed(sample.processKey)) this.onSample(sample);
-      }),
-      source.onExit((exit) => {
-        if (fed(exit.processKey)) this.onExit(exit);
-      }),
-    ];
-    return { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) };
-  }
-
-  updateFed(seriesId: string, update: FedUpdate): void {
-    const entry = this.registry.get(seriesId);
-    if (!entry?.fed) return;
-    if (update.label !== undefined) entry.label = update.label;
-    if (update.pid !== undefined) entry.pid = update.pid;
-    if (update.note !== undefined) entry.note = update.note || undefined;
-    if (update.status !== undefined) entry.status = update.status || undefined;
-    if (update.limit && !this.limitOverrideBytes && (update.limit.bytes !== entry.limit?.bytes || update.limit.source !== entry.limit.source)) {
-      entry.limit = update.limit;
-      entry.detector.setLimit(update.limit.bytes);
-    }
-    this.updated.fire();
-  }
-
-  /** A fed series' process restarted: a marker, and a fresh detector (the old memory is gone). */
-  markRestart(seriesId: string, pid: number | undefined, tMs: number): void {
-    const entry = this.registry.get(seriesId);
-    if (!entry?.fed) return;
-    if (pid !== undefined) entry.pid = pid;
-    Object.assign(entry, { exited: false, wasAlarmed: false, detector: new GrowthDetector({ limitBytes: entry.limit?.bytes ?? null }) });
-    this.addMarker(entry, { t: tMs / 1000, kind: 'restart', label: pid !== undefined ? `restarted as PID ${pid}` : 'restarted' });
-    this.updated.fire();
   }
 
   /** Stops watching a series; its history is dropped. */

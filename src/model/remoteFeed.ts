@@ -74,10 +74,10 @@ export class RemoteKernelFeed implements Disposable {
   ) {
     this.subscriptions = [
       source.onDidChangeKernels((kernels) => this.sync(kernels)),
-      source.onRestart((restart) => this.model.markRestart(restart.key, restart.pid, restart.t)),
+      source.onRestart((restart) => this.model.fed.markRestart(restart.key, restart.pid, restart.t)),
       // Samples after the kernel list so a kernel's first reply finds its series.
       source.onSample((sample) => this.beforeSample(sample.processKey)),
-      model.attach(source),
+      model.fed.attach(source),
       source.onServerGone(() => this.sync(source.kernels())),
     ];
     this.sync(source.kernels());
@@ -99,10 +99,10 @@ export class RemoteKernelFeed implements Disposable {
     for (const view of kernels) {
       const fields = { label: remoteLabel(view), note: remoteNote(view), status: remoteStatus(view), ...(view.pid !== undefined ? { pid: view.pid } : {}), ...(view.limit ? { limit: view.limit } : {}) };
       if (this.seriesIds.has(view.key)) {
-        this.model.updateFed(view.key, fields);
+        this.model.fed.update(view.key, fields);
       } else if (view.state !== 'ended') {
         this.seriesIds.add(view.key);
-        this.model.watchFed({ seriesId: view.key, pid: view.pid ?? 0, label: fields.label, source: 'remote', limit: view.limit, note: fields.note, status: fields.status || undefined });
+        this.model.fed.watch({ seriesId: view.key, pid: view.pid ?? 0, label: fields.label, source: 'remote', limit: view.limit, note: fields.note, status: fields.status || undefined });
       }
     }
   }
@@ -115,7 +115,7 @@ export class RemoteKernelFeed implements Disposable {
     if (!current) {
       this.sync([view]);
     } else if ((view.limit && current.limitBytes !== view.limit.bytes) || (view.pid !== undefined && current.pid !== view.pid)) {
-      this.model.updateFed(seriesId, { ...(view.pid !== undefined ? { pid: view.pid } : {}), ...(view.limit ? { limit: view.limit } : {}), note: remoteNote(view), status: remoteStatus(view) });
+      this.model.fed.update(seriesId, { ...(view.pid !== undefined ? { pid: view.pid } : {}), ...(view.limit ? { limit: view.limit } : {}), note: remoteNote(view), status: remoteStatus(view) });
     }
   }
 }

@@ -29,7 +29,7 @@ export interface WatchedProcess {
   childCount: number;
   exited: boolean;
   wasAlarmed: boolean;
-  /** Fed by another source (MemoryModel.attach) instead of the local sampler. */
+  /** Fed by another source (FedSeries.attach, fedSeries.ts) instead of the local sampler. */
   readonly fed?: boolean;
 }
 
