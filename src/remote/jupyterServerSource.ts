@@ -358,6 +358,10 @@ export class JupyterServerSource implements SampleSource, Disposable {
       processKey: entry.key,
       pid: entry.pid ?? 0,
       t: reading.t,
+      // The kernel's own figure: ipykernel reports PSS where psutil can read it, else RSS, kernel and children.
+      memoryBytes: usage.memoryBytes,
+      measure: 'rss',
+      measureNote: 'as the kernel reports it (usage_reply): PSS where psutil reads it, else RSS',
       rssBytes: usage.memoryBytes,
       selfBytes: usage.memoryBytes,
       children: [],
@@ -401,7 +405,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private onLocalSample(sample: TreeSample): void {
     const entry = [...this.entries.values()].find((candidate) => candidate.localKey === sample.processKey);
     if (!entry || entry.state === 'ended') return;
-    entry.lastBytes = sample.rssBytes;
+    entry.lastBytes = sample.memoryBytes;
     this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 
