@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in python3-numpy python3-pandas python3-ipykernel python3-jupyter-client python3-jupyter-server python3-psutil python3-debugpy libjemalloc2 procps util-linux; do
+for pkg in python3-numpy python3-pandas python3-matplotlib python3-ipykernel python3-jupyter-client python3-jupyter-server python3-psutil python3-debugpy libjemalloc2 procps util-linux; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { ProcessTreeSampler } from './core/sampler';
+import { holderRows, liveDataSummary } from './kernel/liveData';
 import { MemoryModel } from './model/memoryModel';
 import type { Settings } from './model/settings';
 import { CommandId } from './vscode/commandIds';
@@ -67,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   }));
   context.subscriptions.push(
     kernels,
-    kernels.onDidDiagnose((event) => panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows)),
+    kernels.onDidDiagnose((event) => {
+      const liveData = event.report.liveData;
+      const holders = liveData && { rows: holderRows(liveData, kernels.ledgerOf(event.notebook)), summary: liveDataSummary(liveData) };
+      panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows, holders ?? undefined);
+    }),
     kernels.onDidChangeLedger((seriesId) => panel.showLedger(seriesId, kernels.ledgerOf(vscode.Uri.parse(seriesId)))),
   );
 

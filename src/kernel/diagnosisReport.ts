@@ -3,6 +3,7 @@
 import { formatBytes } from '../core/format';
 import type { LedgerEntry } from './cellLedger';
 import type { Diagnosis, MemoryComponent } from './kernelBridge';
+import type { LiveData } from './liveData';
 
 export type RecommendedAction = 'insert-collect' | 'insert-trim' | 'display-instead-of-cache' | 'clear-output-cache' | 'look-at-variables';
 
@@ -10,6 +11,8 @@ export interface DiagnosisReport {
   readonly headline: string;
   readonly rows: ReadonlyArray<{ readonly component: MemoryComponent; readonly label: string; readonly bytes: number }>;
   readonly actions: readonly RecommendedAction[];
+  /** What holds the live data (the ten largest holders), when the kernel measured it. */
+  readonly liveData: LiveData | null;
 }
 
 const LABELS: Record<MemoryComponent, string> = {
@@ -43,10 +46,17 @@ export function describeDiagnosis(notebookName: string, d: Diagnosis): Diagnosis
       actions = ['display-instead-of-cache', 'clear-output-cache'];
       break;
     default:
-      headline = `${notebookName}: ${formatBytes(d.rssAfterBytes)} is live data${released > 0 ? ` (${formatBytes(released)} released)` : ''}. Look at your variables.`;
+      headline = `${notebookName}: ${formatBytes(d.rssAfterBytes)} is live data${released > 0 ? ` (${formatBytes(released)} released)` : ''}. ${largestHolders(d.liveData)}`;
       actions = ['look-at-variables'];
   }
-  return { headline, rows, actions };
+  return { headline, rows, actions, liveData: d.liveData };
+}
+
+/** "The largest: df (400 MB), frames (80 MB)." — or the old advice when nothing was measured. */
+function largestHolders(liveData: LiveData | null): string {
+  const owners = (liveData?.holders ?? []).filter((holder) => holder.bytes >= 1024 * 1024).slice(0, 3);
+  if (owners.length === 0) return 'Look at your variables.';
+  return `The largest: ${owners.map((holder) => `${holder.name} (${formatBytes(holder.bytes)})`).join(', ')}.`;
 }
 
 /** Text for a cell's status bar: "+412 MB retained", "−80 MB", "peak 1.2 GB". */

@@ -10,6 +10,7 @@ import {
   RELEASE_SCRIPT,
   RESULT_MARKER,
 } from './kernelScripts';
+import { readLiveData, type LiveData } from './liveData';
 
 export type KernelStatus = 'unknown' | 'starting' | 'idle' | 'busy' | 'terminating' | 'restarting' | 'autorestarting' | 'dead';
 
@@ -70,6 +71,8 @@ interface RawDiagnosis {
   rssAfterTrim: number | null;
   mallinfoAfter: MallocInfo | null;
   seconds: number;
+  /** What live_data() answered (checked by readLiveData); absent from older scripts. */
+  liveData?: unknown;
 }
 
 export type MemoryComponent = 'cyclic-garbage' | 'allocator-retention' | 'output-cache' | 'live-data';
@@ -92,6 +95,8 @@ export interface Diagnosis {
   readonly mallinfoBefore: MallocInfo | null;
   readonly mallinfoAfter: MallocInfo | null;
   readonly kernelSeconds: number;
+  /** The largest variables and cached outputs and what they keep alive; null when not measured. */
+  readonly liveData: LiveData | null;
 }
 
 export interface Release {
@@ -135,6 +140,7 @@ export function interpretDiagnosis(raw: RawDiagnosis): Diagnosis {
     mallinfoBefore: raw.mallinfoBefore,
     mallinfoAfter: raw.mallinfoAfter,
     kernelSeconds: raw.seconds,
+    liveData: readLiveData(raw.liveData),
   };
 }
 

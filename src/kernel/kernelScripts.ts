@@ -4,6 +4,8 @@
 // the user's session: every step is guarded, and the result is one JSON line on stdout behind
 // RESULT_MARKER.
 
+import { LIVE_DATA_PYTHON } from './liveDataScript';
+
 export const RESULT_MARKER = '__kernel_memory_watch__';
 
 /** Python helpers shared by the scripts (defined inside the private globals, never the user's). */
@@ -110,9 +112,10 @@ report({'pid': os.getpid(), 'executable': sys.executable, 'python': platform.pyt
         'platform': sys.platform, 'libc': ' '.join(platform.libc_ver()).strip(), 'rssBytes': rss()})
 `);
 
-/** Measures, then collects, then trims, measuring after each step. */
+/** Measures, then collects, then trims, measuring after each step; then what holds the live data. */
 export const DIAGNOSE_SCRIPT = wrap(
   OUTPUT_CACHE +
+    LIVE_DATA_PYTHON +
     String.raw`
 import time
 started = time.perf_counter()
@@ -129,6 +132,10 @@ else:
     result['trimmed'] = False
 result['rssAfterTrim'] = rss()
 result['mallinfoAfter'] = mallinfo2(libc) if libc is not None else None
+try:  # after the measurements: its own small allocations must not count as released memory
+    result['liveData'] = live_data()
+except Exception as error:
+    result['liveData'] = {'error': repr(error)[:300]}
 result['seconds'] = time.perf_counter() - started
 report(result)
 `,
@@ -153,6 +160,15 @@ before = output_cache()
 shell = get_ipython()
 if shell is not None:
     shell.run_line_magic('reset', '-f out')
+    # Before IPython 8.15 the reset leaves each output's second reference, in user_ns_hidden
+    # (ipython/ipython#14129): drop _N there and blank _, __, ___ as the reset did in user_ns.
+    import re
+    hidden = getattr(shell, 'user_ns_hidden', {})
+    for key in [key for key in hidden if re.fullmatch(r'_\d+', key)]:
+        del hidden[key]
+    for key in ('_', '__', '___'):
+        if key in hidden:
+            hidden[key] = ''
 gc.collect()
 report({'before': before, 'after': output_cache(), 'rssAfter': rss()})
 `,

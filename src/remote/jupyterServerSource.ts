@@ -358,10 +358,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
       processKey: entry.key,
       pid: entry.pid ?? 0,
       t: reading.t,
-      // The kernel's own figure: ipykernel reports PSS where psutil can read it, else RSS, kernel and children.
+      // ipykernel's usage_reply sums the kernel and its children as PSS (psutil's memory_full_info on
+      // Linux), so the figure counts shared pages once, as the local sampler's tree figure does
       memoryBytes: usage.memoryBytes,
-      measure: 'rss',
-      measureNote: 'as the kernel reports it (usage_reply): PSS where psutil reads it, else RSS',
+      measure: 'pss',
+      measureNote: "as the kernel reports it (ipykernel's usage_reply)",
       rssBytes: usage.memoryBytes,
       selfBytes: usage.memoryBytes,
       children: [],
@@ -405,7 +406,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private onLocalSample(sample: TreeSample): void {
     const entry = [...this.entries.values()].find((candidate) => candidate.localKey === sample.processKey);
     if (!entry || entry.state === 'ended') return;
-    entry.lastBytes = sample.memoryBytes;
+    entry.lastBytes = sample.memoryBytes; // the tree figure (PSS with children), as the local sampler reports it
     this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 

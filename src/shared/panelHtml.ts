@@ -32,7 +32,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <div class="chart" hidden><canvas id="chart" role="img" aria-label="Memory of the watched processes over time"></canvas></div>
 <div id="chart-state" hidden data-datasets="0" data-points="0" data-markers="0"></div>
 <section id="findings-section" hidden><h2>Findings</h2><ul id="findings"></ul></section>
-<section id="diagnosis-section" hidden><h2>Diagnosis</h2><p id="diagnosis-headline"></p><table><tbody id="diagnosis-rows"></tbody></table></section>
+<section id="diagnosis-section" hidden><h2>Diagnosis</h2><p id="diagnosis-headline"></p><table><tbody id="diagnosis-rows"></tbody></table><div id="holders" hidden></div></section>
 <section id="ledger-section" hidden><h2>Cells</h2>
 <table><thead><tr><th>Cell</th><th data-sort="startBytes" tabindex="0">Start</th><th data-sort="peakBytes" tabindex="0">Peak</th><th data-sort="endBytes" tabindex="0">End</th><th data-sort="retainedBytes" tabindex="0">Retained</th></tr></thead><tbody id="ledger-rows"></tbody></table></section>
 <script nonce="${options.nonce}" src="${options.scriptUri}"></script>

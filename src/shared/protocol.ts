@@ -85,6 +85,10 @@ export type HostMessage =
       readonly key: string;
       readonly headline: string;
       readonly rows: ReadonlyArray<{ readonly label: string; readonly bytes: number }>;
+      /** What holds the live data: the largest variables and cached outputs (absent: not measured). */
+      readonly holders?: readonly HolderRow[];
+      /** One line about the scan: the total, and whether it stopped at its bound. */
+      readonly holdersSummary?: string;
     }
   /** The per-cell memory ledger of a notebook's kernel. */
   | { readonly type: 'ledger'; readonly key: string; readonly entries: readonly LedgerRow[] };
@@ -100,6 +104,27 @@ export interface LedgerRow {
   readonly outcome: string;
 }
 
+/** One variable (or Out entry) that holds live data, as the panel lists it. */
+export interface HolderRow {
+  readonly name: string;
+  readonly type: string;
+  /** `10,000,000 × 5`, `1,000 items`, or ''. */
+  readonly shape: string;
+  /** Attributed to this holder (each buffer counted once over the namespace). */
+  readonly bytes: number;
+  /** Kept alive here but attributed to another holder (a view's base). */
+  readonly sharedBytes: number;
+  readonly note: string;
+  /** The statement "copy `del name`" puts on the clipboard; null when only the output cache holds it. */
+  readonly del: string | null;
+  /** IPython's output cache holds it too: the panel offers Clear Output Cache. */
+  readonly clearsWithOutputCache: boolean;
+  /** Execution count of the cell that assigned it, when known. */
+  readonly cell: number | null;
+  /** The ledger's id of that cell, when the ledger knows it: "go to where it was assigned". */
+  readonly cellId: string | null;
+}
+
 export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'setPaused'; readonly paused: boolean }
@@ -107,11 +132,15 @@ export type WebviewMessage =
   | { readonly type: 'exportCsv'; readonly key: string }
   | { readonly type: 'exportPng'; readonly dataUrl: string }
   | { readonly type: 'runCommand'; readonly command: string; readonly key: string }
-  | { readonly type: 'revealCell'; readonly cellId: string };
+  | { readonly type: 'revealCell'; readonly cellId: string }
+  /** "copy `del name`": the host writes a holder's del statement to the clipboard. */
+  | { readonly type: 'copyDel'; readonly text: string };
 
 const WINDOW_CHOICES = new Set([300, 1800]);
 const MAX_DATA_URL = 20 * 1024 * 1024;
 const COMMAND_PREFIX = 'kernelMemoryWatch.';
+/** What delStatement (src/kernel/liveData.ts) makes: `del a, b`, nothing else. */
+const DEL_STATEMENT = /^del [A-Za-z]\w*(?:, [A-Za-z]\w*)*$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -147,6 +176,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         : undefined;
     case 'revealCell':
       return typeof value.cellId === 'string' && value.cellId.length < 2000 ? { type: 'revealCell', cellId: value.cellId } : undefined;
+    case 'copyDel':
+      return typeof value.text === 'string' && value.text.length < 1000 && DEL_STATEMENT.test(value.text) ? { type: 'copyDel', text: value.text } : undefined;
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { FindingsView } from './findingsView';
 import { INITIAL_PANEL_STATE, isLedgerSortColumn, reducePanel, sortedLedger, type PanelAction, type PanelState } from './panelState';
 import { renderProcessPicker } from './processPicker';
 import { renderDiagnosis, renderLedger } from './tables';
+import { renderHolders } from './holdersView';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -35,7 +36,10 @@ function dispatch(event: HostMessage | PanelAction): void {
   const before = state;
   state = reducePanel(state, event);
   if (state.paused !== before.paused || state.windowSec !== before.windowSec) renderControls();
-  if (state.diagnosis !== before.diagnosis) renderDiagnosis($('diagnosis-section'), $('diagnosis-headline'), $('diagnosis-rows'), state.diagnosis);
+  if (state.diagnosis !== before.diagnosis) {
+    renderDiagnosis($('diagnosis-section'), $('diagnosis-headline'), $('diagnosis-rows'), state.diagnosis);
+    renderHolders($('holders'), state.diagnosis, (message) => vscode.postMessage(message));
+  }
   if (state.ledger !== before.ledger || state.ledgerSort !== before.ledgerSort) renderLedger($('ledger-section'), $('ledger-rows'), sortedLedger(state), revealCell);
   const dataChanged = state.seriesVersion !== before.seriesVersion || state.processes !== before.processes;
   if (dataChanged) {

@@ -166,6 +166,8 @@ export interface CodeServerOptions {
   /** Added to code-server's environment, which the extension host and its children inherit. */
   readonly env?: Record<string, string>;
   readonly startTimeoutMs?: number;
+  /** Default: a free port on 127.0.0.1. */
+  readonly port?: number;
 }
 
 export interface CodeServer {
@@ -233,7 +235,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDir = options.extensionsDir ?? join(base, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   writeSettings(userDataDir, options.settings);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config = codeServerConfig(base, port);
   const child = spawn(
     '/usr/bin/python3',

@@ -13,7 +13,8 @@ interface Workload {
   script?: string;
   args: string[];
   intervalMs: number;
-  expect: { alarm: boolean; pattern: string };
+  /** `clears`: a healthy run that may alarm while its early evidence is ambiguous, but must clear. */
+  expect: { alarm: boolean; pattern: string; clears?: boolean };
 }
 const { workloads }: { workloads: Workload[] } = JSON.parse(readFileSync('test/workloads/catalog.json', 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'kmw-workloads-'));
@@ -30,7 +31,11 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 // Two at a time: the machine has two cores, and the detector must cope with a busy one.
 describe('workloads under kernel-memory-watch run', { concurrency: 2 }, () => {
   for (const workload of workloads) {
-    const title = workload.expect.alarm ? `alarms as ${workload.expect.pattern}` : 'ends flat without an alarm';
+    const title = workload.expect.alarm
+      ? `alarms as ${workload.expect.pattern}`
+      : workload.expect.clears
+        ? 'ends flat, any alarm cleared'
+        : 'ends flat without an alarm';
     it(`${workload.name} ${title}`, { timeout: 120_000 }, async () => {
       const record = join(dir, `${workload.name}.csv`);
       const script = `test/workloads/${workload.script ?? workload.name}.py`;
@@ -44,6 +49,10 @@ describe('workloads under kernel-memory-watch run', { concurrency: 2 }, () => {
         assert.equal(run.code, 3, 'exit 3 with --fail-on-alarm');
         assert.equal(verdict.alarmed, true, `no alarm: ${run.stdout}`);
         assert.equal(verdict.lastAlarmPattern, workload.expect.pattern, run.stdout);
+      } else if (workload.expect.clears) {
+        assert.equal(run.code, verdict.alarmed ? 3 : 0, run.stdout);
+        assert.equal(verdict.alarm, false, `still alarmed at the end: ${run.stdout}`);
+        assert.equal(verdict.pattern, 'flat');
       } else {
         assert.equal(run.code, 0, run.stdout);
         assert.equal(verdict.alarmed, false, run.stdout);

@@ -114,6 +114,7 @@ describe('diagnosis report and auto-release policy', () => {
     mallinfoBefore: null,
     mallinfoAfter: null,
     kernelSeconds: 0.1,
+    liveData: null,
   };
 
   it('offers the fix that matches the dominant part', async () => {

@@ -14,6 +14,7 @@ describe('webview message validation', () => {
       { type: 'exportPng', dataUrl: 'data:image/png;base64,AAAA' },
       { type: 'runCommand', command: 'kernelMemoryWatch.diagnose', key: 'k' },
       { type: 'revealCell', cellId: 'file:///a.ipynb#W1' },
+      { type: 'copyDel', text: 'del df, frame' },
     ]) {
       assert.deepEqual(parseWebviewMessage(message), message);
     }
@@ -33,6 +34,8 @@ describe('webview message validation', () => {
       { type: 'exportPng', dataUrl: 'data:image/png;base64,' + 'A'.repeat(21 * 1024 * 1024) },
       { type: 'runCommand', command: 'workbench.action.terminal.sendSequence', key: 'k' },
       { type: 'runCommand', command: 'kernelMemoryWatch.x;rm', key: 'k' },
+      { type: 'copyDel', text: 'del df\nimport os' },
+      { type: 'copyDel' },
     ]) {
       assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message)?.slice(0, 80));
     }

@@ -1,6 +1,6 @@
 import { mannKendallZ, medianOf } from '../stats';
 import { NO_GROWTH, type EvaluationRecord, type LevelEvaluation } from './levelEvaluation';
-import type { TeethTracker } from './teethTracker';
+import type { TeethTracker, TeethTrend } from './teethTracker';
 import type { TimeScale } from './timeScale';
 import * as thresholds from './thresholds';
 
@@ -13,6 +13,7 @@ const {
   MIN_RISE_FRACTION,
   MIN_RISE_TIME_BUCKETS,
   MIN_RISE_TIME_SEC,
+  MIN_TROUGHS_TESTED,
   ONGOING_SHARE_HOLD,
   ONGOING_SHARE_RAISE,
   RISE_TO_SCATTER,
@@ -106,8 +107,10 @@ export class GrowthEvidence {
     const minRiseFloor = Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * scale.minFloor);
     // A process that keeps coming back down to level troughs cannot raise (checked first: O(1)),
     // nor hold once its troughs are level within half that (the hysteresis of this condition).
-    if (raising && (z < Z_RAISE || this.teeth.withinRecentTeeth(now, lastBytes, minRiseFloor))) return NO_GROWTH;
-    if (!raising && this.teeth.withinRecentTeeth(now, lastBytes, minRiseFloor, 0.25)) return NO_GROWTH;
+    const teethTrend = from === 0 ? scale.windowTeeth : scale.segmentTeeth;
+    if (raising && (z < Z_RAISE || this.comesBack(teethTrend, windowStart, now, lastBytes, minRiseFloor, 0.5))) return NO_GROWTH;
+    if (!raising && this.comesBack(teethTrend, windowStart, now, lastBytes, minRiseFloor, 0.25)) return NO_GROWTH;
+    if (this.underCeiling(scale, raising ? Z_RAISE : Z_HOLD)) return NO_GROWTH;
     // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
     // odd bucket cannot move.
     const third = Math.floor(m / 3);
@@ -152,9 +155,41 @@ export class GrowthEvidence {
     const riseTime = highAt - lowAt;
     const growingRaise =
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
-      !this.teeth.withinRecentTeeth(now, lastBytes, minRise) &&
+      !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
       (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
+  }
+
+  /**
+   * Whether the process keeps coming back down (see TeethTracker.withinRecentTeeth): its last
+   * teeth's troughs are level within `levelShare` of `minRise`. Not when the troughs climb
+   * tooth after tooth over the window (a significant trend of at least `minRise`): each step
+   * between two teeth can be far below what counts while the steps add up to growth (a trimmed
+   * allocator whose kept data pins a few pages more at every tooth). Checked only when the last
+   * teeth look level, so the trend test (cached per window) runs rarely.
+   */
+  private comesBack(cache: TeethTrend, windowStart: number, now: number, lastBytes: number, minRise: number, levelShare: number): boolean {
+    if (!this.teeth.withinRecentTeeth(now, lastBytes, minRise, levelShare)) return false;
+    const troughs = this.teeth.trend(windowStart, cache);
+    return !(troughs.z >= Z_RAISE && troughs.rise >= minRise);
+  }
+
+  /**
+   * A sawtooth under a fixed ceiling (a loop that sizes its batches to a memory budget): its
+   * peaks have stayed at a ceiling since early in the window (see TeethTracker.underCeilingZ)
+   * and its troughs since then have no trend (below `needed`). That is not a ratchet, whatever
+   * its floors did lately: the troughs can wander up for a while as the teeth shorten under the
+   * ceiling. A ratchet keeps passing the ceiling, or its troughs climb under it; a ceiling first
+   * reached late in the window says nothing yet, nor does a window too short to hold several
+   * of the teeth (a scale that sees one long tooth's climb judges that climb).
+   */
+  private underCeiling(scale: TimeScale, needed: number): boolean {
+    const z = this.teeth.underCeilingZ();
+    if (!(z < needed)) return false;
+    // the whole window, also when the evidence is a climb since the last fall
+    const windowStart = scale.mids[scale.head] - scale.width / 2;
+    const span = scale.mids[scale.head + scale.count - 1] + scale.width / 2 - windowStart;
+    return this.teeth.ceilingSince <= windowStart + 0.25 * span && this.teeth.bigTeethSince(windowStart) >= MIN_TROUGHS_TESTED;
   }
 
   /**

@@ -4,7 +4,12 @@ import * as thresholds from './thresholds';
 // Local copies: a module that runs from source (tests, under tsx) reads an imported binding
 // through a getter, a call per read in the hot loops.
 const {
+  BIG_TOOTH_SHARE,
+  STEADY_RISE_SHARE,
+  CEILING_PINNED_SHARE,
+  CEILING_SHARE,
   MAX_TEETH_FOR_SLOPE,
+  MAX_TEETH_UNDER_CEILING,
   MAX_TROUGHS_TESTED,
   MIB,
   MIN_RISE_TIME_SEC,
@@ -51,8 +56,13 @@ export class TeethTracker {
   readonly peakBytes = new Float64Array(TEETH_CAPACITY);
   /** Teeth ever; the ring holds the last TEETH_CAPACITY. */
   count = 0;
-  private readonly troughs = new Float64Array(MAX_TROUGHS_TESTED);
+  private readonly troughs = new Float64Array(MAX_TEETH_UNDER_CEILING);
   private readonly scratch = new Float64Array(MAX_TROUGHS_TESTED);
+  /** underCeilingZ's answer, the tooth count it is for, and when the ceiling was first reached (s). */
+  private ceilingZ = NaN;
+  private ceilingZAt = -1;
+  private ceilingTime = NaN;
+  private bigDrop = Infinity;
 
   /** Starts the zigzag at the first sample. */
   start(t: number, bytes: number): void {
@@ -152,6 +162,70 @@ export class TeethTracker {
     cache.rise = rise;
     cache.lastHighAt = lastHighAt;
     return cache;
+  }
+
+  /**
+   * Mann–Kendall Z of the troughs since the peaks first came within CEILING_SHARE of their
+   * highest (over the last MAX_TEETH_UNDER_CEILING teeth); NaN with fewer than
+   * MIN_TROUGHS_TESTED teeth since then, or when most peaks since then were further below.
+   * Only teeth that drop at least BIG_TOOTH_SHARE of the biggest drop count, and the Z is 0
+   * unless the troughs rise from one tooth to the next at STEADY_RISE_SHARE of the teeth. A sawtooth under a fixed ceiling reached it long ago
+   * and its troughs since then wander; a ratchet's peaks keep setting the ceiling, or its
+   * troughs climb under it. Cached until the next tooth.
+   */
+  underCeilingZ(): number {
+    if (this.ceilingZAt === this.count) return this.ceilingZ;
+    this.ceilingZAt = this.count;
+    this.ceilingZ = NaN;
+    this.ceilingTime = NaN;
+    const oldest = Math.max(0, this.count - Math.min(TEETH_CAPACITY, MAX_TEETH_UNDER_CEILING));
+    let ceiling = -Infinity;
+    let biggestDrop = 0;
+    for (let k = oldest; k < this.count; k++) {
+      ceiling = Math.max(ceiling, this.peakBytes[k & TEETH_MASK]);
+      biggestDrop = Math.max(biggestDrop, this.drop[k & TEETH_MASK]);
+    }
+    // only the big teeth: noise on a climb makes small ones whose troughs are points of the climb
+    const big = BIG_TOOTH_SHARE * biggestDrop;
+    this.bigDrop = big;
+    let first = oldest;
+    while (first < this.count && (this.drop[first & TEETH_MASK] < big || this.peakBytes[first & TEETH_MASK] < CEILING_SHARE * ceiling)) first++;
+    const troughs = this.troughs;
+    let m = 0;
+    let pinned = 0;
+    for (let k = first; k < this.count; k++) {
+      const slot = k & TEETH_MASK;
+      if (this.drop[slot] < big) continue;
+      troughs[m++] = this.troughBytes[slot];
+      if (this.peakBytes[slot] >= CEILING_SHARE * ceiling) pinned++;
+    }
+    if (m < MIN_TROUGHS_TESTED || pinned < CEILING_PINNED_SHARE * m) return this.ceilingZ;
+    this.ceilingTime = this.troughTime[first & TEETH_MASK];
+    // A wandering trough (a random walk) trends over any stretch now and then, up as often as
+    // down from one tooth to the next; troughs that climb tooth after tooth rise at nearly every one.
+    let rises = 0;
+    for (let i = 1; i < m; i++) if (troughs[i] > troughs[i - 1]) rises++;
+    this.ceilingZ = rises >= STEADY_RISE_SHARE * (m - 1) ? mannKendallZ(mannKendallS(troughs, 0, m), m) : 0;
+    return this.ceilingZ;
+  }
+
+  /** When the ceiling of underCeilingZ was first reached (the trough after that peak); NaN when it has none. */
+  get ceilingSince(): number {
+    this.underCeilingZ();
+    return this.ceilingTime;
+  }
+
+  /** How many of the teeth underCeilingZ counts (the big ones) have their troughs from `windowStart` on. */
+  bigTeethSince(windowStart: number): number {
+    this.underCeilingZ();
+    let teeth = 0;
+    const oldest = Math.max(0, this.count - TEETH_CAPACITY);
+    for (let k = this.count - 1; k >= oldest; k--) {
+      const slot = k & TEETH_MASK;
+      if (this.troughTime[slot] < windowStart) break;
+      if (this.drop[slot] >= this.bigDrop) teeth++;
+    }
+    return teeth;
   }
 
   /** The teeth whose troughs lie from `windowStart` on: how many, their drops, and (`withSlope`) the troughs' slope. */

@@ -86,3 +86,21 @@ export const TEETH_MASK = TEETH_CAPACITY - 1; // a power of two
 export const MIN_TROUGHS_TESTED = 6;
 export const MAX_TROUGHS_TESTED = 32;
 export const MAX_TEETH_FOR_SLOPE = 32;
+/**
+ * A sawtooth under a fixed ceiling: its peaks came within a tenth (MIN_RISE_FRACTION, the peaks'
+ * own jitter) of their highest long ago and most of them have stayed that close since (a
+ * ratchet's peaks climb: only its last few are near the highest), and its troughs since then
+ * are judged as one run, at most the last 128 teeth (minutes of a loop with second-long teeth;
+ * the trend test is quadratic).
+ */
+export const CEILING_SHARE = 0.9;
+export const CEILING_PINNED_SHARE = 0.5;
+/**
+ * Troughs under a ceiling climb "tooth after tooth" when at least 70 % of them are higher than
+ * the one before: a random walk rises at half of them (20 teeth reach 70 % by chance one time
+ * in twenty), a trimmed allocator pinning a few more pages at every tooth at nearly all.
+ */
+export const STEADY_RISE_SHARE = 0.7;
+/** Teeth that drop less than a quarter of the biggest are noise on a climb, not teeth of the loop. */
+export const BIG_TOOTH_SHARE = 0.25;
+export const MAX_TEETH_UNDER_CEILING = 128;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MemoryModel } from '../../model/memoryModel';
-import type { Finding, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../../shared/protocol';
+import type { Finding, HolderRow, HostMessage, LedgerRow, ProcessView, WebviewMessage } from '../../shared/protocol';
 import { CommandId } from '../commandIds';
 import { PanelSurface, surfaceOptions } from './panelSurface';
 
@@ -99,8 +99,8 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     this.sendSnapshot();
   }
 
-  showDiagnosis(seriesId: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>): void {
-    this.lastDiagnosis = { type: 'diagnosis', key: seriesId, headline, rows };
+  showDiagnosis(seriesId: string, headline: string, rows: ReadonlyArray<{ label: string; bytes: number }>, holders?: { rows: readonly HolderRow[]; summary: string }): void {
+    this.lastDiagnosis = { type: 'diagnosis', key: seriesId, headline, rows, holders: holders?.rows, holdersSummary: holders?.summary };
     this.postToAll(this.lastDiagnosis);
   }
 
@@ -161,6 +161,10 @@ export class MemoryPanel implements vscode.WebviewViewProvider, vscode.Disposabl
         break;
       case 'revealCell':
         this.hooks.revealCell?.(message.cellId);
+        break;
+      case 'copyDel':
+        await vscode.env.clipboard.writeText(message.text);
+        void vscode.window.showInformationMessage(`Copied “${message.text}”: paste it into a cell to drop the reference.`);
         break;
     }
   }

@@ -55,4 +55,39 @@ describe('teeth tracker', () => {
     assert.ok(Math.abs((all.troughSlope ?? 0) - MB / 2) < 1e-6 * MB, `slope ${all.troughSlope}`);
     assert.equal(tracker.since(1e9, false).teeth, 0);
   });
+
+  it('sees a sawtooth pinned at a ceiling: the troughs since then, and no climb when they wander', () => {
+    // 20 teeth up to 290 MB, troughs wandering 70-250 MB
+    const wander = [150, 90, 200, 120, 240, 80, 170, 110, 230, 70, 190, 140, 100, 210, 160, 90, 250, 130, 180, 120, 200];
+    const ceiling = new TeethTracker();
+    ceiling.start(0, wander[0] * MB);
+    let t = 0;
+    for (let k = 0; k < 20; k++) {
+      for (let i = 0; i < 4; i++, t += 0.25) ceiling.update(t, wander[k] * MB + ((290 - wander[k]) * MB * i) / 3);
+    }
+    ceiling.update(t, wander[20] * MB);
+    ceiling.update(t + 0.25, 280 * MB);
+    assert.equal(ceiling.count, 20);
+    assert.equal(ceiling.underCeilingZ(), 0, 'wandering troughs do not climb');
+    assert.ok(ceiling.ceilingSince < 2, `ceiling since ${ceiling.ceilingSince}`);
+    // the drops to 240 and 250 MB are under a quarter of the biggest (to 70 MB): not big teeth
+    assert.equal(ceiling.bigTeethSince(0), 18);
+  });
+
+  it('sees troughs that climb tooth after tooth under a ceiling, and no ceiling when the peaks climb', () => {
+    const climbing = new TeethTracker();
+    let t = 0;
+    climbing.start(0, 20 * MB);
+    for (let k = 0; k < 20; k++) {
+      const trough = (20 + 2 * k) * MB;
+      for (let i = 0; i < 4; i++, t += 0.25) climbing.update(t, trough + ((290 * MB - trough) * i) / 3);
+    }
+    climbing.update(t, 60 * MB);
+    climbing.update(t + 0.25, 280 * MB);
+    assert.ok(climbing.underCeilingZ() > 2.58, `z ${climbing.underCeilingZ()}`);
+    // a ratchet: the whole tooth climbs, so only its last peaks are near the highest
+    const ratchet = new TeethTracker();
+    feed(ratchet, 20, 100 * MB, (k) => (100 + 30 * k) * MB);
+    assert.ok(Number.isNaN(ratchet.underCeilingZ()));
+  });
 });
