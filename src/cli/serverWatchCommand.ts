@@ -101,7 +101,7 @@ async function watchUntilEnd(source: JupyterServerSource, options: ServerWatchOp
     const view = source.kernel(sample.kernelId);
     if (view?.limit) trace.detector.setLimit(view.limit.bytes);
     trace.origin = sample.origin;
-    trace.detector.push((sample.t - startMs) / 1000, sample.rssBytes);
+    trace.detector.push((sample.t - startMs) / 1000, sample.memoryBytes);
     live.draw(source.kernels(), traces, sample.t);
   });
   let goneReason: string | undefined;

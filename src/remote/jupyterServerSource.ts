@@ -327,7 +327,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private onLocalSample(seriesKey: string, sample: TreeSample): void {
     const entry = this.entryOfSeries(seriesKey);
     if (!entry || entry.state === 'ended') return;
-    entry.lastBytes = sample.rssBytes;
+    entry.lastBytes = sample.memoryBytes; // the tree figure (PSS with children), as the local sampler reports it
     this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 

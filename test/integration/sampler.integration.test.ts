@@ -8,6 +8,7 @@ import { buildSync } from 'esbuild';
 import { PidusageReader } from '../../src/core/pidusageReader';
 import type { ProcessReader } from '../../src/core/processReader';
 import { ProcfsReader, parseStat } from '../../src/core/procfsReader';
+import { until } from '../support/wait';
 import { ProcessNotFoundError, ProcessTreeSampler, type TreeExit, type TreeSample } from '../../src/core/sampler';
 
 const PYTHON = '/usr/bin/python3';
@@ -86,19 +87,22 @@ for (const [name, makeReader] of readers) {
     });
 
     it('ends the series quietly when the process exits, with its last RSS', async () => {
-      const child = await startPython('import time\nx = bytearray(60 * 1024 * 1024)\nprint("ready", flush=True)\ntime.sleep(0.6)');
+      // the process lives until the test has seen it sampled: on a saturated machine a fixed
+      // lifetime can end before three 50-ms ticks have run
+      const child = await startPython('import time\nx = bytearray(60 * 1024 * 1024)\nprint("ready", flush=True)\ntime.sleep(120)');
       const sampler = new ProcessTreeSampler({ reader: makeReader(), intervalMs: 50 });
       const { samples, exits } = collect(sampler);
       const tree = await sampler.watch(child.pid!);
       sampler.start();
-      await new Promise((resolve) => child.once('exit', resolve));
-      await sleep(200);
+      await until('three samples, one above 60 MB', () => samples.length >= 3 && samples.some((sample) => sample.rssBytes > 60 * MB));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await until('the exit', () => exits.length > 0);
       sampler.dispose();
       assert.equal(exits.length, 1);
       assert.equal(exits[0].processKey, tree.processKey);
       assert.equal(exits[0].reason, 'exited');
-      assert.ok(samples.length >= 3);
-      assert.ok(samples.some((sample) => sample.rssBytes > 60 * MB));
       // the exit carries the last RSS sampled (the interpreter may have freed memory while exiting)
       assert.equal(exits[0].lastRssBytes, samples[samples.length - 1].rssBytes);
       assert.ok(exits[0].lastRssBytes > 0);
