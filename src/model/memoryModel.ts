@@ -218,6 +218,26 @@ export class MemoryModel implements Disposable {
     if (seriesId === undefined || entry) this.sampler.wake(entry?.processKey);
   }
 
+  /**
+   * Samples one series now and resolves with its next sample (undefined after `timeoutMs`, or for
+   * a series not watched): a cell's end figure must not be the sample taken before its last allocation.
+   */
+  sampleNow(seriesId: string, timeoutMs: number): Promise<{ tMs: number; rssBytes: number } | undefined> {
+    if (!this.registry.get(seriesId)) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const listener = this.onDidSample((sample) => {
+        if (sample.seriesId === seriesId) finish({ tMs: sample.tMs, rssBytes: sample.rssBytes });
+      });
+      const finish = (value: { tMs: number; rssBytes: number } | undefined): void => {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(value);
+      };
+      this.wake(seriesId);
+    });
+  }
+
   /** Marks an event on a series' chart (cell runs, releases). */
   mark(seriesId: string, kind: SeriesMarker['kind'], label: string, tMs = Date.now()): void {
     const entry = this.registry.get(seriesId);

@@ -183,4 +183,22 @@ describe('memory model', () => {
       model.dispose();
     }
   });
+
+  it('samples one series now on request, for the figure at a cell\'s end', async () => {
+    const reader = new ScriptedReader();
+    const clock = { now: 1_000_000 };
+    const model = modelWith(reader, clock);
+    try {
+      reader.live.set(401, { startTime: 5, rss: 100 * MB });
+      const view = await model.watch({ pid: 401, label: 'kernel', source: 'kernel', seriesId: 'file:///b.ipynb' });
+      await model.sampler.tick();
+      assert.equal(await model.sampleNow('file:///unknown.ipynb', 5000), undefined, 'a series not watched: at once');
+      model.sampler.start(); // the next round is an hour away: only the request brings a sample now
+      reader.live.set(401, { startTime: 5, rss: 400 * MB });
+      const sample = await model.sampleNow(view.key, 5000);
+      assert.equal(sample?.rssBytes, 400 * MB);
+    } finally {
+      model.dispose();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { CellLedger } from '../../kernel/cellLedger';
 import { KernelBridge, KernelBusyError, type BridgeKernel } from '../../kernel/kernelBridge';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { KernelProvider } from './jupyterKernels';
+import type { CellOutcome } from './cellExecutions';
 
 /** What is known about one notebook's kernel: its bridge, its PID, its cells' ledger. */
 export interface KernelSession {
@@ -18,6 +19,8 @@ export interface KernelSession {
   lastReleaseAt?: number;
   oomKillsAtStart?: number;
   recentPeak: number;
+  /** A cell that ended and waits for the sample taken at its end before its ledger entry closes. */
+  pendingEnd?: { cellId: string; endedAt: number; outcome: CellOutcome; executionOrder: number | null };
   statusSubscription?: vscode.Disposable;
 }
 

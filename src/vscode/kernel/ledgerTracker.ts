@@ -7,6 +7,13 @@ import { CommandId } from '../commandIds';
 import { CellExecutionTracker, type CellOutcome } from './cellExecutions';
 import { cellId, type KernelSession, type KernelSessions } from './kernelSessions';
 
+/** How long a cell's end waits for the sample taken at its end (a sample normally comes in milliseconds). */
+const END_SAMPLE_TIMEOUT_MS = 1000;
+
+function orderOf(entry: LedgerEntry): string {
+  return entry.executionOrder !== null ? `[${entry.executionOrder}]` : entry.label;
+}
+
 /**
  * The per-cell memory ledger: each cell's start, peak, end and retained memory from the model's
  * samples, a marker on the chart and an item in the cell's status bar when it ends, and the
@@ -63,6 +70,7 @@ export class LedgerTracker implements vscode.NotebookCellStatusBarItemProvider, 
 
   private onCellStarted(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): void {
     const session = this.sessions.of(notebook);
+    this.closeEndedCell(session); // a queued cell starts before the last one's end sample came
     this.model.wake(session.seriesId); // its kernel may be sampled at the idle rate: the cell's peak needs the full one
     session.ledger.cellStarted(cellId(cell), `cell ${cell.index + 1}`, cell.executionSummary?.executionOrder ?? null, Date.now());
     this.ledgerChanged.fire(session.seriesId);
@@ -70,20 +78,32 @@ export class LedgerTracker implements vscode.NotebookCellStatusBarItemProvider, 
 
   private async onCellEnded(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, outcome: CellOutcome): Promise<void> {
     const session = this.sessions.of(notebook);
-    const entry = session.ledger.cellEnded(cellId(cell), Date.now(), outcome, cell.executionSummary?.executionOrder ?? null);
-    if (!entry) return;
-    const order = entry.executionOrder !== null ? `[${entry.executionOrder}]` : entry.label;
-    this.model.mark(session.seriesId, 'cell', `${order}: ${formatBytes(entry.retainedBytes ?? 0, true)} retained, peak ${formatBytes(entry.peakBytes)}`);
-    this.statusBarChanged.fire();
-    this.ledgerChanged.fire(session.seriesId);
-    if (session.bridge && shouldAutoRelease(this.autoReleasePolicy(), entry, session.lastReleaseAt, Date.now())) {
+    // The last sample can be up to an interval old and miss the cell's last allocations (seen: a
+    // 300 MB cell recorded as +233 MB): close the entry on a sample taken now.
+    session.pendingEnd = { cellId: cellId(cell), endedAt: Date.now(), outcome, executionOrder: cell.executionSummary?.executionOrder ?? null };
+    await this.model.sampleNow(session.seriesId, END_SAMPLE_TIMEOUT_MS);
+    const entry = this.closeEndedCell(session);
+    if (entry && session.bridge && shouldAutoRelease(this.autoReleasePolicy(), entry, session.lastReleaseAt, Date.now())) {
       if (session.kernel?.status !== 'idle') return; // another cell is already queued: never wait behind it
       try {
-        await this.release(session, `auto-release after ${order}`);
+        await this.release(session, `auto-release after ${orderOf(entry)}`);
       } catch (error) {
         this.log.warn(`auto-release failed: ${String(error)}`);
       }
     }
+  }
+
+  /** Closes the ledger entry of the cell that ended, once; undefined when there is none. */
+  private closeEndedCell(session: KernelSession): LedgerEntry | undefined {
+    const pending = session.pendingEnd;
+    if (!pending) return undefined;
+    session.pendingEnd = undefined;
+    const entry = session.ledger.cellEnded(pending.cellId, pending.endedAt, pending.outcome, pending.executionOrder);
+    if (!entry) return undefined;
+    this.model.mark(session.seriesId, 'cell', `${orderOf(entry)}: ${formatBytes(entry.retainedBytes ?? 0, true)} retained, peak ${formatBytes(entry.peakBytes)}`);
+    this.statusBarChanged.fire();
+    this.ledgerChanged.fire(session.seriesId);
+    return entry;
   }
 
   private onSample(seriesId: string, tMs: number, rssBytes: number): void {
