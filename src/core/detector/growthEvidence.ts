@@ -9,6 +9,7 @@ import * as thresholds from './thresholds';
 // through a getter, a call per read in the hot loops.
 const {
   BASE_RETURN_SHARE,
+  LEVEL_SHARE,
   MIB,
   MIN_POINTS,
   MIN_RISE_BYTES,
@@ -140,7 +141,7 @@ export class GrowthEvidence {
       if (floor > maxFloor) maxFloor = floor;
     }
     const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
-    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
+    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width) && !this.levelLately(floors, first, end);
     if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
       return into.set(growingHold, false, baseline, rise, slope, windowStart);
     }
@@ -162,6 +163,21 @@ export class GrowthEvidence {
       !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
       (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
+  }
+
+  /**
+   * Whether the floors have been level for the last half of the window: the median of its last
+   * quarter has not risen above the median of the quarter before its middle by what holding an
+   * alarm needs (LEVEL_SHARE of the least growth that counts, from that middle level). A plateau
+   * after a start-up or a warm-up is that; a staircase climbs a step in any half window of a
+   * scale coarse enough to see its steps.
+   */
+  private levelLately(floors: Float64Array, first: number, end: number): boolean {
+    const quarter = Math.floor((end - first) / 4);
+    if (quarter < MIN_POINTS / 2) return false;
+    const recent = medianOf(floors, end - quarter, end, this.scratch);
+    const middle = medianOf(floors, first + quarter, first + 2 * quarter, this.scratch);
+    return recent - middle < LEVEL_SHARE * Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * middle);
   }
 
   /**

@@ -120,3 +120,9 @@ export const LEVEL_OFF_SHARE = 0.6;
  * its later half's lowest trough about half of it higher; Python's own jitter is far below.
  */
 export const BASE_RETURN_SHARE = 0.25;
+/**
+ * Level lately: floors whose last quarter of the window has risen above the quarter before the
+ * middle by less than half the least growth that counts (what holding needs of the whole
+ * window's rise) have not grown for half a window, whatever they did before: no alarm holds.
+ */
+export const LEVEL_SHARE = 0.5;

@@ -72,4 +72,22 @@ describe('detector on shapes of the wild corpus', () => {
     assert.equal(result.alarm, true);
     assert.notEqual(result.pattern, 'sawtooth-ratchet');
   });
+
+  it('a start-up climb and warm-up steps, then minutes level: the alarm clears within two minutes of the last step', () => {
+    // mpl_savefig_close_long's floor (knots read off the recording, MB): imports and the first
+    // figures climb 7 -> 180 MB in 28 s, Agg's buffers add steps at 50 s and 122 s, then the RSS
+    // stays at 223 MB. The old hold kept the alarm up until 280 s: 146 s on the plateau.
+    const knots: [number, number][] = [[0, 7], [6, 96], [12, 134], [18, 150], [24, 177], [28, 180], [48, 179], [54, 204], [60, 213], [122, 213], [123, 222], [133, 222], [134, 223], [450, 223]];
+    const shape = (t: number): number => {
+      const i = knots.findIndex(([at]) => at >= t);
+      if (i <= 0) return knots[Math.max(i, 0)][1] * MB;
+      const [t0, v0] = knots[i - 1];
+      const [t1, v1] = knots[i];
+      return (v0 + ((v1 - v0) * (t - t0)) / (t1 - t0)) * MB;
+    };
+    const result = run(makeTrace({ hz: 4, seconds: 450, shape, noiseBytes: 0.3 * MB }));
+    const late = result.alarmedAt.filter((t) => t > 240);
+    assert.deepEqual(late.slice(0, 3), [], `alarmed until ${result.alarmedAt.at(-1)} s`);
+    assert.equal(result.alarm, false);
+  });
 });
