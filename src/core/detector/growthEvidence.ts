@@ -1,4 +1,5 @@
 import { mannKendallZ, medianOf } from '../stats';
+import { returnsToBase } from './baseReturns';
 import { NO_GROWTH, type EvaluationRecord, type LevelEvaluation } from './levelEvaluation';
 import type { TeethTracker, TeethTrend } from './teethTracker';
 import type { TimeScale } from './timeScale';
@@ -7,6 +8,8 @@ import * as thresholds from './thresholds';
 // Local copies: a module that runs from source (tests, under tsx) reads an imported binding
 // through a getter, a call per read in the hot loops.
 const {
+  BASE_RETURN_SHARE,
+  LEVEL_SHARE,
   MIB,
   MIN_POINTS,
   MIN_RISE_BYTES,
@@ -111,6 +114,8 @@ export class GrowthEvidence {
     if (raising && (z < Z_RAISE || this.comesBack(teethTrend, windowStart, now, lastBytes, minRiseFloor, 0.5))) return NO_GROWTH;
     if (!raising && this.comesBack(teethTrend, windowStart, now, lastBytes, minRiseFloor, 0.25)) return NO_GROWTH;
     if (this.underCeiling(scale, raising ? Z_RAISE : Z_HOLD)) return NO_GROWTH;
+    // the whole window, also when the evidence is a climb since the last fall
+    if (returnsToBase(this.teeth, scale.mids[scale.head] - scale.width / 2, now, lastBytes, minRiseFloor, raising ? BASE_RETURN_SHARE : BASE_RETURN_SHARE / 2)) return NO_GROWTH;
     // Tukey's resistant line: medians of the outer thirds give a level and a rise that one
     // odd bucket cannot move.
     const third = Math.floor(m / 3);
@@ -136,7 +141,7 @@ export class GrowthEvidence {
       if (floor > maxFloor) maxFloor = floor;
     }
     const sinceHigh = now - Math.max(lastHighAt, teethHighAt);
-    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width);
+    const growingHold = rise >= minRise / 2 && sinceHigh <= Math.max(ONGOING_SHARE_HOLD * span, 4 * scale.width) && !this.levelLately(floors, first, end);
     if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
       return into.set(growingHold, false, baseline, rise, slope, windowStart);
     }
@@ -161,17 +166,33 @@ export class GrowthEvidence {
   }
 
   /**
+   * Whether the floors have been level for the last half of the window: the median of its last
+   * quarter has not risen above the median of the quarter before its middle by what holding an
+   * alarm needs (LEVEL_SHARE of the least growth that counts, from that middle level). A plateau
+   * after a start-up or a warm-up is that; a staircase climbs a step in any half window of a
+   * scale coarse enough to see its steps.
+   */
+  private levelLately(floors: Float64Array, first: number, end: number): boolean {
+    const quarter = Math.floor((end - first) / 4);
+    if (quarter < MIN_POINTS / 2) return false;
+    const recent = medianOf(floors, end - quarter, end, this.scratch);
+    const middle = medianOf(floors, first + quarter, first + 2 * quarter, this.scratch);
+    return recent - middle < LEVEL_SHARE * Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * middle);
+  }
+
+  /**
    * Whether the process keeps coming back down (see TeethTracker.withinRecentTeeth): its last
    * teeth's troughs are level within `levelShare` of `minRise`. Not when the troughs climb
    * tooth after tooth over the window (a significant trend of at least `minRise`): each step
    * between two teeth can be far below what counts while the steps add up to growth (a trimmed
-   * allocator whose kept data pins a few pages more at every tooth). Checked only when the last
+   * allocator whose kept data pins a few pages more at every tooth), unless that climb levels
+   * off (TeethTrend.levelling: a working set coming to rest). Checked only when the last
    * teeth look level, so the trend test (cached per window) runs rarely.
    */
   private comesBack(cache: TeethTrend, windowStart: number, now: number, lastBytes: number, minRise: number, levelShare: number): boolean {
     if (!this.teeth.withinRecentTeeth(now, lastBytes, minRise, levelShare)) return false;
     const troughs = this.teeth.trend(windowStart, cache);
-    return !(troughs.z >= Z_RAISE && troughs.rise >= minRise);
+    return !(troughs.z >= Z_RAISE && troughs.rise >= minRise && !troughs.levelling);
   }
 
   /**

@@ -10,6 +10,7 @@ const {
   CEILING_SHARE,
   MAX_TEETH_FOR_SLOPE,
   MAX_TEETH_UNDER_CEILING,
+  LEVEL_OFF_SHARE,
   MAX_TROUGHS_TESTED,
   MIB,
   MIN_RISE_TIME_SEC,
@@ -29,6 +30,8 @@ export class TeethTrend {
   z = 0;
   rise = 0;
   lastHighAt = -Infinity;
+  /** Whether the troughs' climb levels off: their last third climbs far slower than their first. */
+  levelling = false;
 }
 
 export interface TeethSummary {
@@ -140,6 +143,7 @@ export class TeethTracker {
     cache.z = 0;
     cache.rise = 0;
     cache.lastHighAt = -Infinity;
+    cache.levelling = false;
     const m = this.count - first;
     if (m < MIN_TROUGHS_TESTED) return cache;
     const troughs = this.troughs;
@@ -161,6 +165,11 @@ export class TeethTracker {
     cache.z = z;
     cache.rise = rise;
     cache.lastHighAt = lastHighAt;
+    // A working set filling up (longer inputs, fragmentation following bigger work) pins less
+    // at every tooth and comes to rest; a ratchet pins about as much at the last teeth as at the first.
+    const early = troughs[third] - troughs[0];
+    const late = troughs[m - 1] - troughs[m - 1 - third];
+    cache.levelling = early > 0 && late < LEVEL_OFF_SHARE * early;
     return cache;
   }
 

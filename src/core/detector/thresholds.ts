@@ -59,11 +59,14 @@ export const REVERSAL_FRACTION = 0.03;
 export const RESET_SHARE = 0.5;
 /**
  * A sawtooth returns a large share of what each tooth climbed (a collection frees the
- * garbage; only what was promoted stays). A staircase returns almost nothing: the freed
- * memory stays in malloc's arenas or in a cache. 30 % sits between the two with room for noise.
+ * garbage; only what was promoted stays): cyclic garbage gives back 60–99 % in the recorded
+ * traces. A staircase returns almost nothing: the freed memory stays in malloc's arenas or in a
+ * cache. Live data with temporaries on top (a figure kept per report, its render buffers freed
+ * now and then) gives back a third or so of its climb, which is not garbage a collection would
+ * free: half sits between the two.
  */
 export const SAWTOOTH_MIN_TEETH = 2;
-export const SAWTOOTH_MIN_DROP_SHARE = 0.3;
+export const SAWTOOTH_MIN_DROP_SHARE = 0.5;
 /**
  * Steps versus a steady climb: a staircase spends a good part of its time on plateaus (between
  * cell runs, between batches), where the RSS moves far slower than its average growth; a climb
@@ -104,3 +107,22 @@ export const STEADY_RISE_SHARE = 0.7;
 /** Teeth that drop less than a quarter of the biggest are noise on a climb, not teeth of the loop. */
 export const BIG_TOOTH_SHARE = 0.25;
 export const MAX_TEETH_UNDER_CEILING = 128;
+/**
+ * Troughs that climb tooth after tooth but whose last third climbs at under 60 % of their first
+ * third's rate are levelling off (a working set filling up to its size, each tooth pinning less):
+ * not a ratchet. A ratchet pins about as much per tooth late as early (its ratio is near 1, its
+ * noise well within 0.6–1.6); a filling working set's rate halves or more.
+ */
+export const LEVEL_OFF_SHARE = 0.6;
+/**
+ * Back to base: the lowest trough of a window's later half within a quarter of the least growth
+ * that counts of its earlier half's. A ratchet that grew by that least growth over the window has
+ * its later half's lowest trough about half of it higher; Python's own jitter is far below.
+ */
+export const BASE_RETURN_SHARE = 0.25;
+/**
+ * Level lately: floors whose last quarter of the window has risen above the quarter before the
+ * middle by less than half the least growth that counts (what holding needs of the whole
+ * window's rise) have not grown for half a window, whatever they did before: no alarm holds.
+ */
+export const LEVEL_SHARE = 0.5;

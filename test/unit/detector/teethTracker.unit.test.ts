@@ -90,4 +90,16 @@ describe('teeth tracker', () => {
     feed(ratchet, 20, 100 * MB, (k) => (100 + 30 * k) * MB);
     assert.ok(Number.isNaN(ratchet.underCeilingZ()));
   });
+
+  it('tells troughs that keep climbing from a climb that levels off', () => {
+    const steady = new TeethTracker();
+    feed(steady, 24, 150 * MB, (k) => (20 + 2 * k) * MB);
+    const steadyTrend = steady.trend(0, new TeethTrend());
+    assert.ok(steadyTrend.z > 2.58 && !steadyTrend.levelling);
+    // 1.6 MB a tooth, then 0.5: a working set filling up
+    const filling = new TeethTracker();
+    feed(filling, 24, 150 * MB, (k) => (75 + 1.6 * Math.min(k, 8) + 0.5 * Math.max(0, k - 8)) * MB);
+    const fillingTrend = filling.trend(0, new TeethTrend());
+    assert.ok(fillingTrend.z > 2.58 && fillingTrend.levelling);
+  });
 });
