@@ -60,9 +60,16 @@ def check(request):
 
 
 def main():
+    original_compiles = True
     for line in sys.stdin:
         request = json.loads(line)
-        sys.stdout.write(json.dumps(check(request)) + "\n")
+        if request.get("original_compiles") == "last":
+            # pipelined requests: the answer to the last probe of an original (loop_line -1), sent before them
+            request["original_compiles"] = original_compiles
+        reply = check(request)
+        if request["loop_line"] == -1:
+            original_compiles = reply["why"] != "input did not compile either"
+        sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 
 
