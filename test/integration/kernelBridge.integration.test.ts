@@ -28,38 +28,12 @@ async function sessionState(kernel: TestKernel): Promise<unknown> {
   return JSON.parse(line.slice(5));
 }
 
-// Frames in reference cycles that lived long enough to reach the oldest generation (here through
-// a collection while they were still in use, as happens over a long session) and then became
-// garbage: only a full collection frees them, and the GC starts one by object counts, not bytes.
-const CYCLE_CELL = `
-import gc
-import numpy as np, pandas as pd
-arr = np.random.rand(1_000_000, 5)
-class Holder:
-    def __init__(self, frame):
-        self.frame = frame
-        self.me = self
-holders = [Holder(pd.DataFrame(arr.copy())) for i in range(12)]
-gc.collect()
-del holders
-`;
-
-const RETENTION_CELL = `
-import random
-rng = random.Random(7)
-kept = []
-for i in range(12):
-    batch = [bytes(rng.randint(600 + 120 * i, 2800 + 120 * i)) for _ in range(150_000)]
-    kept.extend(batch[::400])
-    kept = kept[-2000:]
-    del batch
-`;
-
 const OUTPUT_CACHE_CELL = `
 import numpy as np, pandas as pd
 df = pd.DataFrame(np.random.rand(2_000_000, 5))
 df.head()
 `;
+import { CYCLE_GARBAGE_CELL, RETENTION_CELL } from '../support/cells';
 
 describe('kernel bridge on a real ipykernel', { concurrency: 1 }, () => {
   it('learns the kernel PID and interpreter while idle', async () => {
@@ -72,7 +46,7 @@ describe('kernel bridge on a real ipykernel', { concurrency: 1 }, () => {
 
   it('diagnoses cyclic garbage as the dominant part, and leaves no trace in the session', async () => {
     const { kernel, bridge } = await startKernel();
-    assert.equal((await kernel.runCell(CYCLE_CELL)).status, 'ok');
+    assert.equal((await kernel.runCell(CYCLE_GARBAGE_CELL)).status, 'ok');
     const before = await sessionState(kernel);
     const started = performance.now();
     const diagnosis = await bridge.diagnose();
@@ -113,7 +87,7 @@ describe('kernel bridge on a real ipykernel', { concurrency: 1 }, () => {
 
   it('release-now returns memory on the cycle and the retention cells', async () => {
     const { kernel, bridge } = await startKernel();
-    assert.equal((await kernel.runCell(CYCLE_CELL)).status, 'ok');
+    assert.equal((await kernel.runCell(CYCLE_GARBAGE_CELL)).status, 'ok');
     const cycle = await bridge.release();
     assert.ok(cycle.rssBeforeBytes - cycle.rssAfterBytes > 200 * MB, `cycle ${cycle.rssBeforeBytes} -> ${cycle.rssAfterBytes}`);
     assert.equal((await kernel.runCell(RETENTION_CELL)).status, 'ok');

@@ -7,6 +7,7 @@ import { KernelBridge, KernelBusyError } from '../../src/kernel/kernelBridge';
 import { JupyterServerSource } from '../../src/remote/jupyterServerSource';
 import { TestJupyterServer } from '../support/jupyterServer';
 import { until } from '../support/wait';
+import { CYCLE_GARBAGE_CELL, RETENTION_CELL } from '../support/cells';
 
 const MB = 1024 * 1024;
 let server: TestJupyterServer;
@@ -19,31 +20,6 @@ after(async () => {
   source?.dispose();
   await server?.stop();
 });
-
-// The same cells as the local bridge test.
-const CYCLE_CELL = `
-import gc
-import numpy as np, pandas as pd
-arr = np.random.rand(1_000_000, 5)
-class Holder:
-    def __init__(self, frame):
-        self.frame = frame
-        self.me = self
-holders = [Holder(pd.DataFrame(arr.copy())) for i in range(12)]
-gc.collect()
-del holders
-`;
-
-const RETENTION_CELL = `
-import random
-rng = random.Random(7)
-kept = []
-for i in range(12):
-    batch = [bytes(rng.randint(600 + 120 * i, 2800 + 120 * i)) for _ in range(150_000)]
-    kept.extend(batch[::400])
-    kept = kept[-2000:]
-    del batch
-`;
 
 async function bridgeFor(notebook: string): Promise<{ kernelId: string; bridge: KernelBridge }> {
   const { kernelId } = await server.createSession(notebook);
@@ -58,7 +34,7 @@ describe('kernel bridge over a Jupyter Server', { concurrency: 1 }, () => {
   it('diagnoses cyclic garbage as dominant, and allocator retention on the retention cell', async () => {
     const cycle = await bridgeFor('cycle.ipynb');
     const client = server.connect(cycle.kernelId);
-    assert.equal(await (await server.execute(client, CYCLE_CELL)).done, 'ok');
+    assert.equal(await (await server.execute(client, CYCLE_GARBAGE_CELL)).done, 'ok');
     await until('idle after the cell', () => cycle.bridge.status === 'idle', 30_000, 50);
     const probe = await cycle.bridge.probe();
     assert.equal(probe.pid, source.kernel(cycle.kernelId)!.pid);

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { cli } from '../support/cli';
 import { TestJupyterServer } from '../support/jupyterServer';
 import { freePort, until } from '../support/wait';
+import { RATCHETING_CYCLE_CELL } from '../support/cells';
 
 const CLI = join(__dirname, '../../dist/cli.js');
 let server: TestJupyterServer;
@@ -29,23 +30,6 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
-
-const CYCLE_CELL = `
-import time
-import numpy as np, pandas as pd
-arr = np.random.rand(1_000_000, 5)
-lookup = {i: str(i) for i in range(200_000)}
-log = []
-class Holder:
-    def __init__(self, frame):
-        self.frame = frame
-        self.me = self
-for i in range(60):
-    holder = Holder(pd.DataFrame(arr.copy()))
-    holder.frame.xs(1000)
-    log.extend({"iteration": i, "part": j} for j in range(175))
-    time.sleep(0.2)
-`;
 
 describe('kernel-memory-watch watch --server on a real server', { concurrency: 1 }, () => {
   it('dist/cli.js watch --server --json --duration prints one JSON array with a verdict per kernel', async () => {
@@ -72,7 +56,7 @@ describe('kernel-memory-watch watch --server on a real server', { concurrency: 1
     const { kernelId } = await server.createSession('cycles.ipynb');
     const client = server.connect(kernelId);
     const watching = cli('watch', '--server', server.url, '--token-env', 'KMW_TEST_TOKEN', '--interval', '250', '--duration', '22', '--json', '--fail-on-alarm');
-    const cell = await server.execute(client, CYCLE_CELL);
+    const cell = await server.execute(client, RATCHETING_CYCLE_CELL);
     assert.equal(await cell.done, 'ok', cell.stdout());
     const run = await watching;
     const verdict = (JSON.parse(run.stdout) as Array<Record<string, unknown>>).find((v) => v.kernelId === kernelId)!;

@@ -7,21 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { MemoryModel } from '../../src/model/memoryModel';
 import { RemoteKernelFeed } from '../../src/model/remoteFeed';
 import { JupyterServerSource } from '../../src/remote/jupyterServerSource';
-import { SYSTEM_PYTHON, TestJupyterServer } from '../support/jupyterServer';
+import { OLD_IPYKERNEL, TestJupyterServer } from '../support/jupyterServer';
 import { until } from '../support/wait';
 
 const MB = 1024 * 1024;
-const OLD_IPYKERNEL = {
-  argv: [
-    SYSTEM_PYTHON,
-    '-c',
-    "from ipykernel.kernelbase import Kernel; Kernel.control_msg_types = [m for m in Kernel.control_msg_types if m != 'usage_request']; from ipykernel import kernelapp; kernelapp.launch_new_instance()",
-    '-f',
-    '{connection_file}',
-  ],
-  display_name: 'Python 3 (ipykernel without usage_request)',
-  language: 'python',
-};
 let server: TestJupyterServer;
 
 before(async () => {

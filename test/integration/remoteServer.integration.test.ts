@@ -6,25 +6,13 @@ import { GrowthDetector } from '../../src/core/detector/growthDetector';
 import { RemoteServerError } from '../../src/remote/serverConnection';
 import { JupyterServerSource, type RemoteKernelExit, type RemoteKernelRestart, type RemoteKernelSample } from '../../src/remote/jupyterServerSource';
 import { NO_USAGE_REASON } from '../../src/remote/usageReply';
-import { SYSTEM_PYTHON, TestJupyterServer } from '../support/jupyterServer';
+import { OLD_IPYKERNEL, TestJupyterServer } from '../support/jupyterServer';
 import { freePort, until } from '../support/wait';
+import { RATCHETING_CYCLE_CELL } from '../support/cells';
 
 const MB = 1024 * 1024;
 let server: TestJupyterServer;
 const sources: JupyterServerSource[] = [];
-// An ipykernel as old as 6.10: it does not know usage_request and drops it without a reply.
-const OLD_IPYKERNEL = {
-  argv: [
-    SYSTEM_PYTHON,
-    '-c',
-    "from ipykernel.kernelbase import Kernel; Kernel.control_msg_types = [m for m in Kernel.control_msg_types if m != 'usage_request']; from ipykernel import kernelapp; kernelapp.launch_new_instance()",
-    '-f',
-    '{connection_file}',
-  ],
-  display_name: 'Python 3 (ipykernel without usage_request)',
-  language: 'python',
-};
-
 before(async () => {
   server = await TestJupyterServer.start({ kernelSpecs: { 'old-ipykernel': OLD_IPYKERNEL } });
 });
@@ -47,25 +35,6 @@ async function watchServer(options: { sampleLocally?: boolean; intervalMs?: numb
 
 // 40 × 5 MB every 0.25 s: a ratchet that lasts about 10 s.
 const RATCHET_CELL = 'import time\nkept = []\nfor i in range(40):\n    kept.append(bytearray(5_000_000))\n    print(f"step {i}", flush=True)\n    time.sleep(0.25)\n';
-
-// test/workloads/cycle_garbage.py as a cell: 40 MB frames in self-referencing holders, small
-// records moving the GC's object counts, so the troughs climb between full collections.
-const CYCLE_CELL = `
-import time
-import numpy as np, pandas as pd
-arr = np.random.rand(1_000_000, 5)
-lookup = {i: str(i) for i in range(200_000)}
-log = []
-class Holder:
-    def __init__(self, frame):
-        self.frame = frame
-        self.me = self
-for i in range(60):
-    holder = Holder(pd.DataFrame(arr.copy()))
-    holder.frame.xs(1000)
-    log.extend({"iteration": i, "part": j} for j in range(175))
-    time.sleep(0.2)
-`;
 
 describe('Jupyter Server source on a real server', { concurrency: 1 }, () => {
   it('sees a ratcheting cell while it runs, also when watching starts after the cell started, labelled with its notebook', async () => {
@@ -114,7 +83,7 @@ describe('Jupyter Server source on a real server', { concurrency: 1 }, () => {
     const { samples } = await watchServer();
     const detector = new GrowthDetector();
     const t0 = Date.now();
-    const cell = await server.execute(client, CYCLE_CELL);
+    const cell = await server.execute(client, RATCHETING_CYCLE_CELL);
     assert.equal(await cell.done, 'ok');
     for (const sample of samples.filter((s) => s.kernelId === kernelId)) detector.push((sample.t - t0) / 1000, sample.rssBytes);
     const verdict = detector.verdict();

@@ -189,3 +189,16 @@ export function listChildren(parent: number): number[] {
   }
   return children;
 }
+
+// An ipykernel as old as 6.10: it does not know usage_request and drops it without a reply.
+export const OLD_IPYKERNEL = {
+  argv: [
+    SYSTEM_PYTHON,
+    '-c',
+    "from ipykernel.kernelbase import Kernel; Kernel.control_msg_types = [m for m in Kernel.control_msg_types if m != 'usage_request']; from ipykernel import kernelapp; kernelapp.launch_new_instance()",
+    '-f',
+    '{connection_file}',
+  ],
+  display_name: 'Python 3 (ipykernel without usage_request)',
+  language: 'python',
+};
