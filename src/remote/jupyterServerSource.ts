@@ -4,14 +4,16 @@
 // only a server knows: the kernel list with notebook labels, restarts, and the server's going.
 
 import * as os from 'node:os';
-import { KernelAPI, KernelConnection, SessionAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
-import { readMemoryLimit, type MemoryLimit } from '../core/limits';
+import { KernelAPI, SessionAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
 import type { Disposable, SampleSource, TreeSample } from '../core/sampler';
+import { applyListing, type SessionModel } from './kernelListing';
+import { SourceEvents, type Listener } from './listeners';
 import { LocalKernelShortcut } from './localKernelShortcut';
+import { openKernelEntry, sampleOfReading } from './remoteKernelEntry';
+import { remoteKernelLimit } from './remoteLimit';
 import { checkServer, describeRequestFailure, makeServerSettings } from './serverConnection';
 import { parseServerUrl, type ServerAddress } from './serverUrl';
 import { ServerBridgeKernel } from './serverBridgeKernel';
-import { trackShellStatus } from './shellStatus';
 import { UsagePoller, type PollerState, type UsageReading } from './usagePoller';
 import { sendUsageRequest } from './usageRequest';
 import {
@@ -28,8 +30,6 @@ import {
 export type { JupyterServerSourceOptions, RemoteKernelExit, RemoteKernelRestart, RemoteKernelSample, RemoteKernelState, RemoteKernelView } from './remoteKernelTypes';
 export { kernelLabel } from './remoteKernelTypes';
 
-type Listener<T> = (value: T) => void;
-
 export class JupyterServerSource implements SampleSource, Disposable {
   readonly address: ServerAddress;
   readonly settings: ServerConnection.ISettings;
@@ -43,11 +43,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private readonly sessionApi: SessionAPI.SessionAPIClient;
   private readonly entries = new Map<string, KernelEntry>(); // by kernel id
   private readonly local: LocalKernelShortcut;
-  private readonly sampleListeners = new Set<Listener<RemoteKernelSample>>();
-  private readonly exitListeners = new Set<Listener<RemoteKernelExit>>();
-  private readonly restartListeners = new Set<Listener<RemoteKernelRestart>>();
-  private readonly kernelsListeners = new Set<Listener<readonly RemoteKernelView[]>>();
-  private readonly goneListeners = new Set<Listener<string>>();
+  private readonly events = new SourceEvents();
   private tickTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -95,26 +91,26 @@ export class JupyterServerSource implements SampleSource, Disposable {
   }
 
   onSample(listener: Listener<RemoteKernelSample>): Disposable {
-    return subscribe(this.sampleListeners, listener);
+    return this.events.sample.add(listener);
   }
 
   onExit(listener: Listener<RemoteKernelExit>): Disposable {
-    return subscribe(this.exitListeners, listener);
+    return this.events.exit.add(listener);
   }
 
   /** A kernel restarted (a new PID, same kernel id): mark it; its series continues. */
   onRestart(listener: Listener<RemoteKernelRestart>): Disposable {
-    return subscribe(this.restartListeners, listener);
+    return this.events.restart.add(listener);
   }
 
   /** The kernel list changed: a kernel came or went, its label, state or PID changed. */
   onDidChangeKernels(listener: Listener<readonly RemoteKernelView[]>): Disposable {
-    return subscribe(this.kernelsListeners, listener);
+    return this.events.kernels.add(listener);
   }
 
   /** The server stopped answering (or refused the token); every series has ended. */
   onServerGone(listener: Listener<string>): Disposable {
-    return subscribe(this.goneListeners, listener);
+    return this.events.gone.add(listener);
   }
 
   get gone(): string | undefined {
@@ -166,11 +162,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     for (const entry of this.entries.values()) this.closeEntry(entry);
     this.entries.clear();
     this.local.dispose();
-    this.sampleListeners.clear();
-    this.exitListeners.clear();
-    this.restartListeners.clear();
-    this.kernelsListeners.clear();
-    this.goneListeners.clear();
+    this.events.clear();
   }
 
   private tick(): void {
@@ -181,7 +173,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
 
   private async refreshOnce(first: boolean): Promise<void> {
     let models: Kernel.IModel[];
-    let sessions: Array<{ path: string; kernel: { id: string } | null }>;
+    let sessions: SessionModel[];
     try {
       [models, sessions] = await Promise.all([this.kernelApi.listRunning(), this.sessionApi.listRunning()]);
     } catch (error) {
@@ -192,67 +184,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
     }
     if (this.disposed) return;
     this.failures = 0;
-    const notebooks = new Map<string, string>();
-    for (const session of sessions) if (session.kernel) notebooks.set(session.kernel.id, session.path);
-    let changed = false;
-    const listed = new Set<string>();
-    for (const model of models) {
-      listed.add(model.id);
-      const notebook = notebooks.get(model.id);
-      const entry = this.entries.get(model.id);
-      if (!entry) {
-        this.entries.set(model.id, this.openEntry(model, notebook));
-        changed = true;
-        continue;
-      }
-      if (entry.state === 'ended') continue;
-      if (entry.notebook !== notebook && notebook !== undefined) {
-        entry.notebook = notebook;
-        changed = true;
-      }
-      if (model.execution_state === 'dead') {
-        this.endEntry(entry, 'shut-down');
-        changed = true;
-      }
-    }
-    for (const entry of [...this.entries.values()]) {
-      if (listed.has(entry.kernelId)) continue;
-      if (entry.state !== 'ended') this.endEntry(entry, 'shut-down');
-      this.entries.delete(entry.kernelId); // shut down or culled: it will not come back
-      changed = true;
-    }
-    if (changed) this.emitKernels();
-  }
-
-  private openEntry(model: Kernel.IModel, notebook: string | undefined): KernelEntry {
-    const connection = new KernelConnection({ model: { id: model.id, name: model.name }, serverSettings: this.settings, handleComms: false });
-    const entry: KernelEntry = {
-      kernelId: model.id,
-      key: `${this.address.display}#${model.id}`,
-      kernelName: model.name,
-      notebook,
-      connection,
-      poller: undefined as unknown as UsagePoller,
-      pid: undefined,
-      hostname: undefined,
-      hostTotalBytes: undefined,
-      localKey: undefined,
-      state: 'connecting',
-      reason: undefined,
-      // Not the server's execution_state: it also flips on control requests (ours). The shell's
-      // own status comes at once on an idle kernel (the library's kernel_info_request).
-      executionState: 'unknown',
-      limit: undefined,
-      lastBytes: 0,
-      restarts: 0,
-    };
-    entry.poller = this.makePoller(entry);
-    trackShellStatus(connection, (state) => (entry.executionState = state));
-    // The first request as soon as the socket is up, not one interval later.
-    connection.connectionStatusChanged.connect((_, status) => {
-      if (status === 'connected' && !entry.poller.requestInFlight && !entry.localKey && entry.state !== 'ended') entry.poller.tick();
+    const changed = applyListing(this.entries, models, sessions, {
+      open: (model, notebook) => openKernelEntry(model, notebook, this.address.display, this.settings, (entry) => this.makePoller(entry)),
+      end: (entry) => this.endEntry(entry, 'shut-down'),
     });
-    return entry;
+    if (changed) this.emitKernels();
   }
 
   private makePoller(entry: KernelEntry): UsagePoller {
@@ -270,7 +206,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     const changedPid = usage.pid !== undefined && usage.pid !== entry.pid;
     if (changedPid && entry.pid !== undefined) {
       entry.restarts++;
-      this.emit(this.restartListeners, { key: entry.key, kernelId: entry.kernelId, server: this.address.display, t: reading.t, previousPid: entry.pid, pid: usage.pid });
+      this.events.restart.fire({ key: entry.key, kernelId: entry.kernelId, server: this.address.display, t: reading.t, previousPid: entry.pid, pid: usage.pid });
     }
     const wasState = entry.state;
     entry.pid = usage.pid ?? entry.pid;
@@ -280,23 +216,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     entry.reason = undefined;
     if (changedPid || !entry.limit) entry.limit = this.limitFor(entry);
     entry.lastBytes = usage.memoryBytes;
-    this.emit(this.sampleListeners, {
-      processKey: entry.key,
-      pid: entry.pid ?? 0,
-      t: reading.t,
-      // ipykernel's usage_reply sums the kernel and its children as PSS (psutil's memory_full_info on
-      // Linux), so the figure counts shared pages once, as the local sampler's tree figure does
-      memoryBytes: usage.memoryBytes,
-      measure: 'pss',
-      measureNote: "as the kernel reports it (ipykernel's usage_reply)",
-      rssBytes: usage.memoryBytes,
-      selfBytes: usage.memoryBytes,
-      children: [],
-      kernelId: entry.kernelId,
-      server: this.address.display,
-      origin: 'usage_reply',
-      roundTripMs: reading.roundTripMs,
-    });
+    this.events.sample.fire(sampleOfReading(entry, reading, this.address.display));
     if (changedPid && this.sampleLocally) void this.tryLocal(entry);
     if (changedPid || wasState !== 'sampling') this.emitKernels();
   }
@@ -310,17 +230,8 @@ export class JupyterServerSource implements SampleSource, Disposable {
 
   /** The kernel's PID is visible here and is an ipykernel: read it from /proc instead. */
   private async tryLocal(entry: KernelEntry): Promise<void> {
-    const pid = entry.pid;
-    if (pid === undefined || entry.localKey) return;
-    const processKey = await this.local.tryWatch(entry.key, pid, entry.hostname, entry.notebook ?? entry.kernelId);
-    if (!processKey) return;
-    if (entry.state === 'ended' || entry.pid !== pid) {
-      this.local.unwatch(processKey);
-      return;
-    }
-    entry.localKey = processKey;
+    if (!(await this.local.switchToLocal(entry))) return;
     entry.limit = this.limitFor(entry);
-    entry.poller.dispose();
     this.emitKernels();
   }
 
@@ -328,7 +239,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     const entry = this.entryOfSeries(seriesKey);
     if (!entry || entry.state === 'ended') return;
     entry.lastBytes = sample.memoryBytes; // the tree figure (PSS with children), as the local sampler reports it
-    this.emit(this.sampleListeners, { ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
+    this.events.sample.fire({ ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 
   /** The local PID ended: a restart or a shutdown. The protocol tells which. */
@@ -347,11 +258,8 @@ export class JupyterServerSource implements SampleSource, Disposable {
     return undefined;
   }
 
-  private limitFor(entry: KernelEntry): MemoryLimit | undefined {
-    if (this.limitOverrideBytes !== undefined && this.limitOverrideBytes > 0) return { bytes: this.limitOverrideBytes, source: 'override' };
-    // Here, the kernel's own cgroup is readable; remotely, the host's RAM is what the reply gives.
-    if (entry.localKey && entry.pid !== undefined) return readMemoryLimit(entry.pid);
-    return entry.hostTotalBytes === undefined ? undefined : { bytes: entry.hostTotalBytes, source: 'kernel-host' };
+  private limitFor(entry: KernelEntry): ReturnType<typeof remoteKernelLimit> {
+    return remoteKernelLimit(entry, this.limitOverrideBytes);
   }
 
   private endEntry(entry: KernelEntry, cause: RemoteKernelExit['cause']): void {
@@ -359,7 +267,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     entry.state = 'ended';
     entry.reason = cause === 'server-gone' ? 'the server is gone' : 'shut down';
     this.closeEntry(entry);
-    this.emit(this.exitListeners, {
+    this.events.exit.fire({
       processKey: entry.key,
       pid: entry.pid ?? 0,
       t: this.now(),
@@ -383,29 +291,12 @@ export class JupyterServerSource implements SampleSource, Disposable {
     this.goneReason = reason;
     for (const entry of this.entries.values()) this.endEntry(entry, 'server-gone');
     this.emitKernels();
-    this.emit(this.goneListeners, reason);
+    this.events.gone.fire(reason);
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
   }
 
   private emitKernels(): void {
-    this.emit(this.kernelsListeners, this.kernels());
+    this.events.kernels.fire(this.kernels());
   }
-
-  private emit<T>(listeners: Set<Listener<T>>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch {
-        // a listener's bug must not stop sampling
-      }
-    }
-  }
-
-
-}
-
-function subscribe<T>(listeners: Set<Listener<T>>, listener: Listener<T>): Disposable {
-  listeners.add(listener);
-  return { dispose: () => listeners.delete(listener) };
 }

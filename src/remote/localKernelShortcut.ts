@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ProcessTreeSampler, type Disposable, type TreeSample } from '../core/sampler';
+import type { KernelEntry } from './remoteKernelTypes';
 
 export interface LocalKernelShortcutOptions {
   readonly intervalMs: number;
@@ -44,6 +45,24 @@ export class LocalKernelShortcut implements Disposable {
     } catch {
       return undefined; // gone meanwhile: stay on the protocol
     }
+  }
+
+  /**
+   * Reads the entry's PID here instead of asking, when it is this machine's kernel: true once it
+   * is read here (its poller stopped), false when it stays on the protocol.
+   */
+  async switchToLocal(entry: KernelEntry): Promise<boolean> {
+    const pid = entry.pid;
+    if (pid === undefined || entry.localKey) return false;
+    const processKey = await this.tryWatch(entry.key, pid, entry.hostname, entry.notebook ?? entry.kernelId);
+    if (!processKey) return false;
+    if (entry.state === 'ended' || entry.pid !== pid) {
+      this.unwatch(processKey);
+      return false;
+    }
+    entry.localKey = processKey;
+    entry.poller.dispose();
+    return true;
   }
 
   unwatch(processKey: string): void {
