@@ -10,7 +10,7 @@ import { TRACE_HEADER, formatTraceLine } from '../core/trace';
 import { UsageError, parseArgs, parseBytes, positiveNumber } from './args';
 import type { CliIo } from './io';
 import { verdictJson, verdictText } from './report';
-import { SERVER_WATCH_OPTIONS, SERVER_WATCH_USAGE, runServerWatch, serverWatchOptions } from './serverWatchCommand';
+import { SERVER_WATCH_OPTIONS, SERVER_WATCH_SPEC, SERVER_WATCH_USAGE, runServerWatch, serverWatchOptions } from './serverWatchCommand';
 
 const COMMON_OPTIONS = `  --interval MS      sampling interval in milliseconds (default 250, 20 to 60000)
   --record FILE.csv  write the trace (t,rss) as it is sampled; 'analyze' reads it back
@@ -44,7 +44,8 @@ ${COMMON_OPTIONS}
 
 ${SERVER_WATCH_OPTIONS}
 Exit: 0, 3 with --fail-on-alarm when it (any kernel) alarmed, 2 for bad options or an unknown PID;
-with --server also 2 for a malformed URL, an unreachable server or a refused token (HTTP 403).
+with --server also 2 for a malformed URL, an unreachable server, an untrusted certificate or a
+refused token (HTTP 403).
 `;
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
@@ -249,14 +250,14 @@ export async function runRunCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 export async function runWatchCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { ...SPEC, '--pid': 'value', '--server': 'value', '--token-env': 'value', '--duration': 'value' });
+  const parsed = parseArgs(args, { ...SPEC, '--pid': 'value', ...SERVER_WATCH_SPEC });
   if (parsed.options.has('--help')) {
     io.stdout(WATCH_HELP);
     return 0;
   }
   if (parsed.positionals.length > 0 || parsed.rest) throw new UsageError('watch takes no command: use --pid PID or --server URL');
   if (parsed.options.has('--server')) return runServerWatch(serverWatchOptions(parsed.options), io);
-  for (const serverOnly of ['--token-env', '--duration']) {
+  for (const serverOnly of Object.keys(SERVER_WATCH_SPEC)) {
     if (parsed.options.has(serverOnly)) throw new UsageError(`${serverOnly} goes with --server URL`);
   }
   const pidRaw = parsed.options.get('--pid');

@@ -6,12 +6,15 @@ import { formatBytes, trendArrow } from '../core/format';
 import { RemoteServerError } from '../remote/serverConnection';
 import { ServerUrlError, parseServerUrl } from '../remote/serverUrl';
 import { JupyterServerSource, type RemoteKernelView } from '../remote/jupyterServerSource';
-import { UsageError, parseBytes, positiveNumber } from './args';
+import { UsageError, parseBytes, positiveNumber, type OptionSpec } from './args';
 import type { CliIo } from './io';
 import { verdictJson, verdictText } from './report';
 
 export const SERVER_WATCH_USAGE = `       kernel-memory-watch watch --server URL [--token-env NAME] [--interval MS] [--duration S]
-                                 [--json] [--fail-on-alarm] [--limit BYTES]`;
+                                 [--json] [--fail-on-alarm] [--limit BYTES] [--no-verify-certificate]`;
+
+/** The options only `watch --server` takes (the parser's spec; each is refused without --server). */
+export const SERVER_WATCH_SPEC: OptionSpec = { '--server': 'value', '--token-env': 'value', '--duration': 'value', '--no-verify-certificate': 'flag' };
 
 export const SERVER_WATCH_OPTIONS = `With --server, every kernel of a Jupyter Server (also a JupyterHub single-user server such as
 https://hub.example.org/user/NAME/), sampled with usage_request (ipykernel >= 6.11 with psutil),
@@ -21,7 +24,10 @@ notebook, server.
   --server URL       the server's base URL (no token in it)
   --token-env NAME   environment variable holding the token (default JUPYTER_TOKEN); never argv
   --interval MS      between two usage requests to a kernel (default 1000, 100 to 60000)
-  --duration S       stop after S seconds (default: until the server goes or Ctrl-C)`;
+  --duration S       stop after S seconds (default: until the server goes or Ctrl-C)
+  --no-verify-certificate
+                     do not check this server's https certificate (a self-signed one you
+                     trust); only this server's connections, never the process's`;
 
 export interface ServerWatchOptions {
   readonly url: string;
@@ -31,6 +37,7 @@ export interface ServerWatchOptions {
   readonly json: boolean;
   readonly failOnAlarm: boolean;
   readonly limitOverride: number | undefined;
+  readonly verifyCertificate: boolean;
 }
 
 /** The options of `watch --server`, checked. Throws UsageError. */
@@ -52,6 +59,7 @@ export function serverWatchOptions(options: Map<string, string | true>): ServerW
     json: options.has('--json'),
     failOnAlarm: options.has('--fail-on-alarm'),
     limitOverride: typeof limitRaw === 'string' ? parseBytes(limitRaw, '--limit') : undefined,
+    verifyCertificate: !options.has('--no-verify-certificate'),
   };
 }
 
@@ -72,10 +80,13 @@ export async function runServerWatch(options: ServerWatchOptions, io: CliIo, env
   try {
     let source: JupyterServerSource;
     try {
-      source = await JupyterServerSource.connect({ url: options.url, token, intervalMs: options.intervalMs, limitOverrideBytes: options.limitOverride });
+      source = await JupyterServerSource.connect({ url: options.url, token, intervalMs: options.intervalMs, limitOverrideBytes: options.limitOverride, verifyCertificate: options.verifyCertificate });
     } catch (error) {
       if (error instanceof RemoteServerError) {
-        const hint = error.kind === 'refused-token' ? ` (the token is read from $${options.tokenEnv}, which is ${token ? 'set' : 'not set'})` : '';
+        const hint =
+          error.kind === 'refused-token' ? ` (the token is read from $${options.tokenEnv}, which is ${token ? 'set' : 'not set'})`
+          : error.kind === 'certificate' ? '; if you trust this server, pass --no-verify-certificate'
+          : '';
         return fail(io, error.message + hint);
       }
       if (error instanceof ServerUrlError) return fail(io, error.message);

@@ -2,7 +2,7 @@
 // back to its default, and the problem is reported once, naming the setting.
 
 import { parseByteSize } from '../core/byteSize';
-import { parseServerUrl, ServerUrlError } from '../remote/serverUrl';
+import { readServerList, type ConfiguredServer } from './remoteServerSettings';
 
 export interface Settings {
   readonly samplingIntervalMs: number;
@@ -18,8 +18,8 @@ export interface Settings {
   readonly autoReleaseThresholdMB: number;
   readonly autoReleaseMinIntervalSec: number;
   readonly quickFixEveryN: number;
-  /** Jupyter Server base URLs to connect to at start (normalised; tokens live in SecretStorage). */
-  readonly remoteServers: readonly string[];
+  /** Jupyter Servers to connect to at start (normalised base URLs; tokens live in SecretStorage). */
+  readonly remoteServers: readonly ConfiguredServer[];
   readonly remoteIntervalMs: number;
 }
 
@@ -107,28 +107,4 @@ export function readSettings(get: Raw): SettingsResult {
     },
     problems,
   };
-}
-
-/** `kernelMemoryWatch.remote.servers`: each malformed entry is named and skipped; the rest are kept. */
-function readServerList(value: unknown, problems: string[]): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`kernelMemoryWatch.remote.servers must be a list of URLs such as ["http://127.0.0.1:8888/"] (got ${typeof value}); connecting to none.`);
-    return [];
-  }
-  const urls: string[] = [];
-  value.forEach((entry: unknown, index) => {
-    if (typeof entry !== 'string') {
-      problems.push(`kernelMemoryWatch.remote.servers[${index}] must be a URL string (got ${typeof entry}); skipped.`);
-      return;
-    }
-    try {
-      const { baseUrl } = parseServerUrl(entry);
-      if (!urls.includes(baseUrl)) urls.push(baseUrl);
-    } catch (error) {
-      if (!(error instanceof ServerUrlError)) throw error;
-      problems.push(`kernelMemoryWatch.remote.servers[${index}]: ${error.message}; skipped.`);
-    }
-  });
-  return urls;
 }

@@ -53,7 +53,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
 
   private constructor(options: JupyterServerSourceOptions) {
     this.address = parseServerUrl(options.url);
-    this.settings = makeServerSettings(this.address, options.token);
+    this.settings = makeServerSettings(this.address, options.token, { verifyCertificate: options.verifyCertificate });
     this.intervalMs = options.intervalMs ?? 1000;
     this.refreshMs = options.refreshMs ?? 3000;
     this.goneAfterFailures = options.goneAfterFailures ?? 3;

@@ -65,6 +65,8 @@ export interface JupyterServerSourceOptions {
   /** Base URL, e.g. `http://127.0.0.1:8888/user/demo/`, without a token. */
   readonly url: string;
   readonly token: string;
+  /** False: this server's https certificate is not checked (this source's requests only). Default true. */
+  readonly verifyCertificate?: boolean;
   /** Between two usage requests to a kernel (default 1000 ms). */
   readonly intervalMs?: number;
   /** Between two listings of kernels and sessions (default 3000 ms). */

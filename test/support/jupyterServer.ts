@@ -1,13 +1,15 @@
 // A real Jupyter Server (Debian's python3-jupyter-server) for the integration tests and the
-// benchmark: 127.0.0.1, a free port, a random token, a temporary root directory. Cells run over
-// the kernel websocket with @jupyterlab/services, as any Jupyter front end runs them.
+// benchmark: 127.0.0.1, a free port, a random token, a temporary root directory; with `https`, a
+// self-signed certificate made at start with openssl. Cells run over the kernel websocket with
+// @jupyterlab/services, as any Jupyter front end runs them.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelConnection, type Kernel, type KernelMessage, type ServerConnection } from '@jupyterlab/services';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { makeServerSettings } from '../../src/remote/serverConnection';
 import { parseServerUrl } from '../../src/remote/serverUrl';
 import { freePort, until } from './wait';
@@ -19,11 +21,14 @@ export interface StartOptions {
   readonly baseUrl?: string;
   /** Extra kernelspecs (name → kernel.json), found by the server through JUPYTER_PATH. */
   readonly kernelSpecs?: Readonly<Record<string, object>>;
+  /** Serve https with a self-signed certificate for 127.0.0.1, made for this server. */
+  readonly https?: boolean;
 }
 
 export class TestJupyterServer {
   private readonly connections: Kernel.IKernelConnection[] = [];
   private stopped = false;
+  private trusting: Agent | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -31,6 +36,9 @@ export class TestJupyterServer {
     readonly token: string,
     readonly rootDir: string,
     private readonly log: () => string,
+    /** The self-signed certificate (PEM) of an https server. */
+    readonly certificate: string | undefined,
+    private readonly tlsDir: string | undefined,
   ) {}
 
   static async start(options: StartOptions = {}): Promise<TestJupyterServer> {
@@ -54,20 +62,29 @@ export class TestJupyterServer {
       '--allow-root',
       '--no-browser',
     ];
+    // The key lives outside the served root directory and goes with the server.
+    const tlsDir = options.https ? mkdtempSync(join(tmpdir(), 'kmw-tls-')) : undefined;
+    let certificate: string | undefined;
+    if (tlsDir) {
+      const [certfile, keyfile] = [join(tlsDir, 'cert.pem'), join(tlsDir, 'key.pem')];
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyfile, '-out', certfile], { stdio: 'ignore' });
+      certificate = readFileSync(certfile, 'utf8');
+      args.push(`--ServerApp.certfile=${certfile}`, `--ServerApp.keyfile=${keyfile}`);
+    }
     // The token goes through the environment, as users are told to pass it, never argv.
     const env = { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: '1' };
     const child = spawn(SYSTEM_PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
-    const url = `http://127.0.0.1:${port}${baseUrl}`;
-    const server = new TestJupyterServer(child, url, token, rootDir, () => output);
+    const url = `${tlsDir ? 'https' : 'http'}://127.0.0.1:${port}${baseUrl}`;
+    const server = new TestJupyterServer(child, url, token, rootDir, () => output, certificate, tlsDir);
     try {
       await until(
         'the Jupyter Server to answer /api/status',
         async () => {
           if (child.exitCode !== null) throw new Error(`jupyter_server exited with ${child.exitCode}:\n${output}`);
-          const response = await fetch(`${url}api/status`, { headers: { Authorization: `token ${token}` } }).catch(() => undefined);
+          const response = await server.fetch(`${url}api/status`, { headers: { Authorization: `token ${token}` } }).catch(() => undefined);
           return response?.ok === true;
         },
         60_000,
@@ -84,8 +101,16 @@ export class TestJupyterServer {
     return this.child.pid!;
   }
 
+  /** The test's own client settings (its cells); for an https server, without certificate checks. */
   get settings(): ServerConnection.ISettings {
-    return makeServerSettings(parseServerUrl(this.url), this.token);
+    return makeServerSettings(parseServerUrl(this.url), this.token, { verifyCertificate: this.certificate === undefined });
+  }
+
+  /** fetch for the test's REST calls: an https server's own certificate is trusted, nothing else. */
+  fetch(url: string, init: RequestInit): Promise<Response> {
+    if (this.certificate === undefined) return fetch(url, init);
+    this.trusting ??= new Agent({ connect: { ca: this.certificate } });
+    return undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: this.trusting }) as unknown as Promise<Response>;
   }
 
   /** POST /api/sessions: a kernel for a notebook path, as JupyterLab opens a notebook. */
@@ -156,7 +181,9 @@ export class TestJupyterServer {
         // already gone
       }
     }
+    await this.trusting?.close();
     rmSync(this.rootDir, { recursive: true, force: true });
+    if (this.tlsDir) rmSync(this.tlsDir, { recursive: true, force: true });
   }
 
   output(): string {
@@ -168,7 +195,7 @@ export class TestJupyterServer {
   }
 
   private async api(path: string, init: RequestInit): Promise<Response> {
-    const response = await fetch(`${this.url}${path}`, { ...init, headers: { Authorization: `token ${this.token}`, 'Content-Type': 'application/json' } });
+    const response = await this.fetch(`${this.url}${path}`, { ...init, headers: { Authorization: `token ${this.token}`, 'Content-Type': 'application/json' } });
     if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${response.status}`);
     return response;
   }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError, parseArgs } from '../../src/cli/args';
-import { serverWatchOptions } from '../../src/cli/serverWatchCommand';
+import { SERVER_WATCH_SPEC, serverWatchOptions } from '../../src/cli/serverWatchCommand';
 import { cli } from '../support/cli';
 
-const SPEC = { '--server': 'value', '--token-env': 'value', '--interval': 'value', '--duration': 'value', '--json': 'flag', '--fail-on-alarm': 'flag', '--limit': 'value', '--pid': 'value', '--record': 'value' } as const;
+const SPEC = { ...SERVER_WATCH_SPEC, '--interval': 'value', '--json': 'flag', '--fail-on-alarm': 'flag', '--limit': 'value', '--pid': 'value', '--record': 'value' } as const;
 const options = (...args: string[]) => serverWatchOptions(parseArgs(args, SPEC).options);
 
 describe('watch --server options', () => {
@@ -17,12 +17,15 @@ describe('watch --server options', () => {
       json: false,
       failOnAlarm: false,
       limitOverride: undefined,
+      verifyCertificate: true,
     });
     const all = options('--server', 'http://h/', '--token-env', 'HUB_TOKEN', '--interval', '500', '--duration', '30', '--json', '--fail-on-alarm', '--limit', '2G');
     assert.equal(all.tokenEnv, 'HUB_TOKEN');
     assert.equal(all.intervalMs, 500);
     assert.equal(all.durationSec, 30);
     assert.equal(all.limitOverride, 2 * 1024 ** 3);
+    assert.equal(all.verifyCertificate, true);
+    assert.equal(options('--server', 'https://h/', '--no-verify-certificate').verifyCertificate, false);
   });
 
   it('refuses bad values with a message', () => {
@@ -44,6 +47,9 @@ describe('watch --server on the command line', () => {
     assert.equal(withToken.code, 2);
     assert.doesNotMatch(withToken.stderr, /hunter2/);
     assert.equal((await cli('watch', '--duration', '5', '--pid', '1')).code, 2);
-    assert.match((await cli('watch', '--help')).stdout, /--server URL[\s\S]*--token-env NAME/);
+    const unverifiedPid = await cli('watch', '--no-verify-certificate', '--pid', '1');
+    assert.equal(unverifiedPid.code, 2);
+    assert.match(unverifiedPid.stderr, /--no-verify-certificate goes with --server URL/);
+    assert.match((await cli('watch', '--help')).stdout, /--server URL[\s\S]*--token-env NAME[\s\S]*--no-verify-certificate/);
   });
 });

@@ -35,7 +35,10 @@ describe('settings', () => {
       'remote.interval': 500,
     };
     const { settings, problems } = readSettings((key) => values[key]);
-    assert.deepEqual(settings.remoteServers, ['http://127.0.0.1:8888/', 'https://hub.example.org/user/ana/']);
+    assert.deepEqual(settings.remoteServers, [
+      { url: 'http://127.0.0.1:8888/', verifyCertificate: true },
+      { url: 'https://hub.example.org/user/ana/', verifyCertificate: true },
+    ]);
     assert.equal(settings.remoteIntervalMs, 500);
     assert.deepEqual(problems.map((p) => p.slice(0, 38)), ['kernelMemoryWatch.remote.servers[1] mu', 'kernelMemoryWatch.remote.servers[3]: t']);
     assert.ok(problems.every((p) => !p.includes('abc')), 'a token typed into the setting is not repeated');
@@ -44,5 +47,38 @@ describe('settings', () => {
     assert.equal(notAList.settings.remoteIntervalMs, 1000);
     assert.match(notAList.problems[0], /must be a list of URLs/);
     assert.match(notAList.problems[1], /remote\.interval must be a number from 100 to 60000/);
+  });
+
+  it('reads { url, verifyCertificate } entries beside URL strings; a wrong type is named and skipped, the rest kept', () => {
+    const entries: unknown[] = [
+      { url: 'https://10.0.0.5:8888/lab', verifyCertificate: false },
+      'https://hub.example.org/user/ana/',
+      { url: 'https://hub.example.org/user/bo/' },
+      { verifyCertificate: false },
+      { url: 'https://x/', verifyCertificate: 'no' },
+      { url: 'ftp://x/' },
+      ['https://x/'],
+      null,
+      { url: 'https://10.0.0.5:8888/', verifyCertificate: true },
+      { url: 'https://10.0.0.6:8888/', token: 'secret-token-123', note: 'mine' },
+    ];
+    const { settings, problems } = readSettings((key) => (key === 'remote.servers' ? entries : undefined));
+    assert.deepEqual(settings.remoteServers, [
+      { url: 'https://10.0.0.5:8888/', verifyCertificate: false },
+      { url: 'https://hub.example.org/user/ana/', verifyCertificate: true },
+      { url: 'https://hub.example.org/user/bo/', verifyCertificate: true },
+      { url: 'https://10.0.0.6:8888/', verifyCertificate: true },
+    ]);
+    assert.deepEqual(problems, [
+      'kernelMemoryWatch.remote.servers[3] needs "url", the server\'s base URL, as a string (got undefined); skipped.',
+      'kernelMemoryWatch.remote.servers[4].verifyCertificate must be true or false (got string); skipped.',
+      'kernelMemoryWatch.remote.servers[5]: a Jupyter Server URL starts with http:// or https:// (got ftp://); skipped.',
+      'kernelMemoryWatch.remote.servers[6] must be a URL string or { "url": …, "verifyCertificate": false } (got a list); skipped.',
+      'kernelMemoryWatch.remote.servers[7] must be a URL string or { "url": …, "verifyCertificate": false } (got null); skipped.',
+      'kernelMemoryWatch.remote.servers[8] lists https://10.0.0.5:8888/ again with another verifyCertificate; the first entry is used.',
+      'kernelMemoryWatch.remote.servers[9] has a "token": tokens are kept in VS Code\'s secret storage, never in settings; it is ignored (remove it from your settings).',
+      'kernelMemoryWatch.remote.servers[9]: "note" ignored (an entry has "url" and "verifyCertificate").',
+    ]);
+    assert.ok(problems.every((p) => !p.includes('secret-token-123')), 'a token in the setting is never repeated');
   });
 });

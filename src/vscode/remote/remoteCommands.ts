@@ -1,10 +1,13 @@
 // "Connect to Jupyter Server…", "Disconnect from Jupyter Server…" and the servers of
 // `kernelMemoryWatch.remote.servers` at start. The URL is typed (or picked from the servers
 // running on this machine); the token is asked apart in a password box and kept in SecretStorage.
+// A certificate this machine does not trust stops the connection; Connect then asks whether to
+// connect without verifying it, for this connection only; the setting's entry can say so for good.
 
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { connectChoices, type ConnectChoice } from '../../model/remoteConnect';
+import type { ConfiguredServer } from '../../model/remoteServerSettings';
 import { discoverLocalServers, jupyterRuntimeDir } from '../../remote/runtimeDir';
 import { RemoteServerError } from '../../remote/serverConnection';
 import { connectFailure, type RemoteServers } from './remoteServers';
@@ -27,12 +30,12 @@ export class RemoteCommands {
     if (!choice?.url) return;
     if (choice.token !== undefined) {
       // A server on this machine: its runtime file holds the token; nothing to ask or keep.
-      await this.connectWith(choice.url, choice.token, false);
+      await this.connectWith(choice.url, choice.token, false, { verifyCertificate: true, askTrust: true });
       return;
     }
     const token = await askToken(choice.url);
     if (token === undefined) return;
-    await this.connectWith(choice.url, token, true);
+    await this.connectWith(choice.url, token, true, { verifyCertificate: true, askTrust: true });
   }
 
   async disconnect(): Promise<void> {
@@ -48,15 +51,18 @@ export class RemoteCommands {
     if (picked) this.servers.disconnect(picked.label);
   }
 
-  /** The setting's servers: the stored token, else asked once; a refused stored token is asked again. */
-  async connectConfigured(urls: readonly string[]): Promise<void> {
-    for (const url of urls) {
+  /**
+   * The setting's servers: the stored token, else asked once; a refused stored token is asked
+   * again. Each entry's verifyCertificate is used as it is: nothing is asked about certificates.
+   */
+  async connectConfigured(configured: readonly ConfiguredServer[]): Promise<void> {
+    for (const { url, verifyCertificate } of configured) {
       if (this.servers.source(url) || this.declined.has(url)) continue;
       let token = await this.servers.storedToken(url);
       if (token !== undefined) {
-        const failure = await this.tryConnect(url, token, true);
-        if (!(failure instanceof RemoteServerError && failure.kind === 'refused-token')) {
-          if (failure) this.report(failure);
+        const failure = await this.tryConnect(url, token, true, verifyCertificate);
+        if (!isFailure(failure, 'refused-token')) {
+          if (failure) this.report(failure, SETTING_HINT);
           continue;
         }
         await this.servers.forgetToken(url);
@@ -66,30 +72,37 @@ export class RemoteCommands {
         this.declined.add(url);
         continue;
       }
-      await this.connectWith(url, token, true);
+      await this.connectWith(url, token, true, { verifyCertificate, askTrust: false });
     }
   }
 
-  private async connectWith(url: string, token: string, keepToken: boolean): Promise<void> {
-    const failure = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connecting to ${url}…` },
-      () => this.tryConnect(url, token, keepToken),
-    );
-    if (failure) this.report(failure);
+  private async connectWith(url: string, token: string, keepToken: boolean, how: { verifyCertificate: boolean; askTrust: boolean }): Promise<void> {
+    const attempt = (verifyCertificate: boolean): Thenable<unknown> =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${url}…` }, () => this.tryConnect(url, token, keepToken, verifyCertificate));
+    let failure = await attempt(how.verifyCertificate);
+    if (how.askTrust && isFailure(failure, 'certificate')) {
+      if (!(await trustAnyway(url, failure.message))) {
+        this.log.warn(`${failure.message}; not connected (the certificate was not trusted anyway)`);
+        return;
+      }
+      failure = await attempt(false);
+    }
+    if (failure) this.report(failure, how.askTrust ? undefined : SETTING_HINT);
     else void vscode.window.showInformationMessage(`Kernel Memory Watch: watching ${describeKernels(this.servers, url)} on ${url}.`);
   }
 
-  private async tryConnect(url: string, token: string, keepToken: boolean): Promise<unknown> {
+  private async tryConnect(url: string, token: string, keepToken: boolean, verifyCertificate: boolean): Promise<unknown> {
     try {
-      await this.servers.connect(url, token, keepToken);
+      await this.servers.connect(url, token, keepToken, verifyCertificate);
       return undefined;
     } catch (error) {
       return error;
     }
   }
 
-  private report(error: unknown): void {
-    const message = connectFailure(error);
+  /** A failure in plain words; `certificateHint` is added to a certificate failure's message. */
+  private report(error: unknown, certificateHint?: string): void {
+    const message = connectFailure(error) + (certificateHint && isFailure(error, 'certificate') ? certificateHint : '');
     this.log.warn(message);
     void vscode.window.showErrorMessage(`Kernel Memory Watch: ${message}`);
   }
@@ -128,6 +141,27 @@ export class RemoteCommands {
       pick.show();
     });
   }
+}
+
+const SETTING_HINT = '. If you trust this server, give its entry in kernelMemoryWatch.remote.servers "verifyCertificate": false';
+
+function isFailure(error: unknown, kind: RemoteServerError['kind']): error is RemoteServerError {
+  return error instanceof RemoteServerError && error.kind === kind;
+}
+
+/** Asked after a certificate error of the Connect command: never silently. */
+async function trustAnyway(url: string, problem: string): Promise<boolean> {
+  const answer = await vscode.window.showWarningMessage(
+    `Connect to ${url} without verifying its certificate?`,
+    {
+      modal: true,
+      detail:
+        `${problem[0].toUpperCase()}${problem.slice(1)}.\n\nConnect anyway only if you know this server (a self-signed certificate of your own): anyone in between could read the token and the kernels' traffic. ` +
+        `Only this connection skips the check; every other server is still verified. To always connect this way, list it in kernelMemoryWatch.remote.servers as { "url": "${url}", "verifyCertificate": false }.`,
+    },
+    'Connect Without Verifying',
+  );
+  return answer === 'Connect Without Verifying';
 }
 
 function askToken(url: string): Thenable<string | undefined> {

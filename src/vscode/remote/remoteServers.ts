@@ -59,11 +59,12 @@ export class RemoteServers implements vscode.Disposable {
   /**
    * Connects and feeds the model. Throws ServerUrlError / RemoteServerError with a message
    * naming the server, never the token. The token is kept only once the server accepted it.
+   * `verifyCertificate: false` skips the https certificate check for this connection alone.
    */
-  async connect(url: string, token: string, keepToken = true): Promise<JupyterServerSource> {
+  async connect(url: string, token: string, keepToken = true, verifyCertificate = true): Promise<JupyterServerSource> {
     const { baseUrl } = parseServerUrl(url);
     this.disconnect(baseUrl);
-    const source = await JupyterServerSource.connect({ url: baseUrl, token, intervalMs: this.options.intervalMs(), limitOverrideBytes: this.options.limitOverrideBytes() });
+    const source = await JupyterServerSource.connect({ url: baseUrl, token, verifyCertificate, intervalMs: this.options.intervalMs(), limitOverrideBytes: this.options.limitOverrideBytes() });
     if (keepToken) {
       try {
         await this.secrets.store(tokenSecretKey(baseUrl), token);
@@ -77,7 +78,7 @@ export class RemoteServers implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Kernel Memory Watch: ${reason}. Its kernels' series have ended.`);
     });
     this.connections.set(baseUrl, { source, feed, gone });
-    this.log.info(`connected to the Jupyter Server at ${source.address.display}: ${source.kernels().length} kernel(s)`);
+    this.log.info(`connected to the Jupyter Server at ${source.address.display}${verifyCertificate ? '' : ' (its certificate not verified, as asked)'}: ${source.kernels().length} kernel(s)`);
     this.connectedKey.set(true);
     return source;
   }
