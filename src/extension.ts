@@ -99,7 +99,15 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   });
   const remoteCommands = new RemoteCommands(remote, log);
   const remoteBridge = new RemoteKernelBridge(model, remote, context.workspaceState, log);
-  context.subscriptions.push(remote, remoteBridge, remoteBridge.onDidDiagnose((event) => panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows)));
+  context.subscriptions.push(
+    remote,
+    remoteBridge,
+    remoteBridge.onDidDiagnose((event) => {
+      // what holds the memory, as for a local kernel (no ledger yet for a remote one: no cell links)
+      const liveData = event.report.liveData;
+      panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows, liveData ? { rows: holderRows(liveData, []), summary: liveDataSummary(liveData) } : undefined);
+    }),
+  );
   void remoteCommands.connectConfigured(settings.remoteServers);
 
   const gauge = new MemoryGauge({

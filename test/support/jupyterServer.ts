@@ -144,10 +144,14 @@ export class TestJupyterServer {
     return connection;
   }
 
-  /** Starts a cell; `done` resolves with its execute_reply status, `stdout()` is what it printed so far. */
-  async execute(kernel: Kernel.IKernelConnection, code: string): Promise<{ done: Promise<string>; stdout: () => string }> {
+  /**
+   * Starts a cell; `done` resolves with its execute_reply status, `stdout()` is what it printed so
+   * far. With `storeHistory` it runs as a notebook's cell does: it gets an execution count and
+   * IPython keeps its last expression's value in `Out[n]`.
+   */
+  async execute(kernel: Kernel.IKernelConnection, code: string, options: { storeHistory?: boolean } = {}): Promise<{ done: Promise<string>; stdout: () => string }> {
     await until('the test client to connect', () => kernel.connectionStatus === 'connected', 30_000, 50);
-    const future = kernel.requestExecute({ code, store_history: false, allow_stdin: false });
+    const future = kernel.requestExecute({ code, store_history: options.storeHistory ?? false, allow_stdin: false });
     let stdout = '';
     future.onIOPub = (message) => {
       if (message.header.msg_type === 'stream') stdout += (message.content as KernelMessage.IStreamMsg['content']).text;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcessInfo } from '../../core/processReader';
 import { ProcessNotFoundError } from '../../core/sampler';
+import { runsJupyterKernel } from '../../discovery/kernelNotebooks';
 import { notebookOfKernel } from '../../discovery/notebookMapping';
 import { topmostPythonDescendants, type PythonProcess } from '../../discovery/processClassifier';
 import { mayStartPython } from '../../discovery/terminalCommand';
@@ -12,8 +13,6 @@ import type { PythonInterpreters } from '../pythonExtension';
 
 /** How often the process table is read to find new kernels and terminal scripts. */
 const DISCOVERY_INTERVAL_MS = 3000;
-/** Notebooks that run Jupyter kernels (an .ipynb, the interactive window); other notebook types have none to find. */
-const KERNEL_NOTEBOOK_TYPES: ReadonlySet<string> = new Set(['jupyter-notebook', 'interactive']);
 /** After a terminal command that may start Python: at once, then while the process may still be starting. */
 const PYTHON_COMMAND_SCANS_MS = [0, 300, 1000, 3000];
 /** After any other command: one look, for wrappers (make, a shell script) that start Python at once. */
@@ -69,7 +68,7 @@ export class ProcessDiscovery implements vscode.Disposable {
   update(): void {
     const { watchKernels, watchTerminals } = this.settings();
     const somethingToFind =
-      (watchKernels && vscode.workspace.notebookDocuments.some((notebook) => KERNEL_NOTEBOOK_TYPES.has(notebook.notebookType))) ||
+      (watchKernels && vscode.workspace.notebookDocuments.some((notebook) => runsJupyterKernel(notebook.notebookType))) ||
       (watchTerminals && vscode.window.terminals.some((terminal) => terminal.shellIntegration === undefined));
     if (somethingToFind && !this.timer) {
       this.timer = setInterval(() => void this.scan(), DISCOVERY_INTERVAL_MS);

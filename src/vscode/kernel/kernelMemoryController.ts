@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../kernel/cellLedger';
 import type { AutoReleasePolicy } from '../../kernel/diagnosisReport';
+import { KERNEL_NOTEBOOK_TYPES } from '../../discovery/kernelNotebooks';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { KernelProvider } from './jupyterKernels';
 import { KernelCommands, type DiagnosisEvent, type ReleaseResult } from './kernelCommands';
@@ -48,7 +49,8 @@ export class KernelMemoryController implements vscode.Disposable {
       this.ledger,
       this.commands,
       this.sessions,
-      vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', this.ledger),
+      // the ledger's item under each cell, in .ipynb notebooks and in the Interactive Window
+      ...KERNEL_NOTEBOOK_TYPES.map((type) => vscode.notebooks.registerNotebookCellStatusBarItemProvider(type, this.ledger)),
     ];
   }
 
