@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     intervalMs: () => settings.remoteIntervalMs,
     limitOverrideBytes: () => settings.limitOverrideBytes,
   });
-  const remoteCommands = new RemoteCommands(remote, log);
+  const remoteCommands = new RemoteCommands(remote, log, () => settings.remoteServers);
   const remoteBridge = new RemoteKernelBridge(model, remote, context.workspaceState, log);
   context.subscriptions.push(
     remote,

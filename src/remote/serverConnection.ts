@@ -32,7 +32,8 @@ export function makeServerSettings(address: ServerAddress, token: string, option
     options.verifyCertificate === false
       ? unverifiedTransport()
       : // `ws` implements the browser WebSocket's interface the library uses (onopen, onmessage, send).
-        { fetch: globalThis.fetch, Request: globalThis.Request, Headers: globalThis.Headers, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket };
+        // fetch is looked up at each call, as before: VS Code's proxy support may have patched it.
+        { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), Request: globalThis.Request, Headers: globalThis.Headers, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket };
   return ServerConnection.makeSettings({
     baseUrl: address.baseUrl,
     wsUrl: address.wsUrl,

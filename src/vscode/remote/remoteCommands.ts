@@ -23,19 +23,22 @@ export class RemoteCommands {
   constructor(
     private readonly servers: RemoteServers,
     private readonly log: vscode.LogOutputChannel,
+    /** The setting's servers now: an entry with verifyCertificate: false is not asked about again. */
+    private readonly configured: () => readonly ConfiguredServer[] = () => [],
   ) {}
 
   async connect(): Promise<void> {
     const choice = await this.pickServer();
     if (!choice?.url) return;
+    const how = { verifyCertificate: this.configured().find((server) => server.url === choice.url)?.verifyCertificate ?? true, askTrust: true };
     if (choice.token !== undefined) {
       // A server on this machine: its runtime file holds the token; nothing to ask or keep.
-      await this.connectWith(choice.url, choice.token, false, { verifyCertificate: true, askTrust: true });
+      await this.connectWith(choice.url, choice.token, false, how);
       return;
     }
     const token = await askToken(choice.url);
     if (token === undefined) return;
-    await this.connectWith(choice.url, token, true, { verifyCertificate: true, askTrust: true });
+    await this.connectWith(choice.url, token, true, how);
   }
 
   async disconnect(): Promise<void> {
