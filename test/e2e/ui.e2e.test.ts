@@ -53,7 +53,8 @@ describe('extension UI in a real VS Code', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'kmw-ui-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
     t.diagnostic(`screenshots in ${SCREENSHOTS}`);
-    const server = await startCodeServer({ workspace, vsix });
+    // The terminal drawn in the DOM (not on a canvas), so the test can see the shell's prompt.
+    const server = await startCodeServer({ workspace, vsix, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
     const workbench = await openWorkbench(server, workspace);
     const { page } = workbench;
     try {
@@ -64,10 +65,11 @@ describe('extension UI in a real VS Code', () => {
       await page.waitForSelector('.terminal-wrapper.active .xterm', { timeout: 30_000 });
       const command = `/usr/bin/python3 ${join(ROOT, 'test/workloads/steady_leak.py')} --iterations 500 --sleep 0.05`;
       const gauge = page.locator('.statusbar-item[aria-label^="Memory of steady_leak.py"]');
-      // The terminal draws on a canvas, so what was typed cannot be read back: if the gauge does
-      // not show the script, the keys raced the terminal's focus; type the command again.
+      // Typed once the shell shows its prompt; if the gauge does not show the script, the keys
+      // raced the terminal's focus: interrupt and type the command again, as a person would.
+      const rows = page.locator('.terminal-wrapper.active .xterm-rows');
       for (let attempt = 1; ; attempt++) {
-        await page.waitForTimeout(1500); // the shell prompt
+        await until('the shell prompt', async () => /[#$>] ?$/.test((await rows.innerText().catch(() => '')).replace(/\u00a0/g, ' ').trimEnd()) || undefined, 30_000);
         await page.click('.terminal-wrapper.active .xterm');
         await page.keyboard.type(command);
         await page.keyboard.press('Enter');
@@ -86,7 +88,7 @@ describe('extension UI in a real VS Code', () => {
       // ...and turns to warning when the detector alarms on the climb.
       await until('the warning background', async () => (await gauge.getAttribute('class'))?.includes('warning-kind') || (await gauge.getAttribute('class'))?.includes('error-kind'));
       await gauge.hover();
-      await page.waitForTimeout(800);
+      await page.locator('.workbench-hover:visible, .monaco-hover:visible').first().waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SCREENSHOTS, 'gauge.png') });
 
       // The panel draws the process.
@@ -98,13 +100,16 @@ describe('extension UI in a real VS Code', () => {
         return datasets >= 1 && points >= 8 ? { datasets, points } : undefined;
       });
       assert.ok(state.points >= 8);
-      await page.waitForTimeout(3000); // let the alarm's trend line and more samples arrive
+      // The alarm's finding in the panel (its trend line is drawn with it); no toasts over the view.
+      await until('the finding in the panel', async () => /steady_leak\.py/.test(await frame.locator('#findings').innerText().catch(() => '')) || undefined);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
       await page.screenshot({ path: join(SCREENSHOTS, 'panel.png') });
 
       // Export the trace as CSV: the save dialog offers a path in the workspace; accept it.
       await frame.click('#export-csv');
-      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15_000 });
-      await page.waitForTimeout(500);
+      const saveAs = page.locator('.quick-input-widget:not([style*="display: none"]) input');
+      await until('the save dialog to offer a .csv path', async () => /-memory\.csv$/.test(await saveAs.inputValue().catch(() => '')) || undefined, 15_000);
       await page.keyboard.press('Enter');
       const csv = await until('the exported CSV', async () => readdirSync(workspace).find((name) => name.endsWith('-memory.csv')), 20_000);
       const analyzed = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'analyze', join(workspace, csv), '--json'], { encoding: 'utf8' }));
@@ -137,13 +142,15 @@ describe('extension UI in a real VS Code', () => {
       await quickOpen(page, 'job.py');
       await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
       await openCodeActions(page, '.monaco-editor .view-line >> nth=3');
-      await page.waitForTimeout(500);
+      const menu = await until('the fixes in the menu', async () => {
+        const text = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
+        return /malloc_trim/.test(text) ? text : undefined;
+      }, 15_000);
       await page.screenshot({ path: join(SCREENSHOTS, 'quickfix.png') });
-      const menu = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
       assert.match(menu, /Collect cyclic garbage each iteration/);
       assert.match(menu, /malloc_trim/);
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(500);
+      await until('the fix in the editor', async () => (await page.locator('.monaco-editor .view-lines').first().innerText()).includes('gc.collect()') || undefined, 15_000);
       await page.keyboard.press('Control+S');
       await until('the fixed file', async () => readFileSync(join(workspace, 'job.py'), 'utf8').includes('gc.collect()') || undefined, 15_000);
       assert.equal(readFileSync(join(workspace, 'job.py'), 'utf8'), 'import gc\nimport pandas as pd\n\nfor path in paths:\n    gc.collect()\n    frame = pd.read_csv(path)\n    summarise(frame)\n');
@@ -152,12 +159,14 @@ describe('extension UI in a real VS Code', () => {
       await quickOpen(page, 'cells.ipynb');
       await page.waitForSelector('.notebook-editor .cell-editor-container .view-lines', { timeout: 30_000 });
       await openCodeActions(page, '.notebook-editor .cell-editor-container .view-line >> nth=1');
-      await page.waitForTimeout(500);
-      const cellMenu = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
+      const cellMenu = await until('the display fix in the menu', async () => {
+        const text = (await page.locator('.action-widget').innerText()).replace(/\u00a0/g, ' ');
+        return /Display without caching/.test(text) ? text : undefined;
+      }, 15_000);
       assert.match(cellMenu, /Display without caching/);
       // the display fix is the only one here (no loop): it is first
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(500);
+      await until('the fix in the cell', async () => (await page.locator('.notebook-editor .cell-editor-container .view-lines').first().innerText()).includes('display(df.head())') || undefined, 15_000);
       await page.keyboard.press('Control+S');
       await until('the saved notebook', async () => readFileSync(join(workspace, 'cells.ipynb'), 'utf8').includes('display(df.head())') || undefined, 15_000);
     } catch (error) {
