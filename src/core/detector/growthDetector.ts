@@ -2,7 +2,7 @@ import { medianOf } from '../stats';
 import { classifyGrowth } from './classification';
 import { forecastLimit, noForecast } from './forecast';
 import { GrowthEvidence } from './growthEvidence';
-import type { LevelEvaluation } from './levelEvaluation';
+import { NO_GROWTH, type LevelEvaluation } from './levelEvaluation';
 import { RateHistogram } from './rateHistogram';
 import { TeethTracker } from './teethTracker';
 import { TimeScale } from './timeScale';
@@ -17,6 +17,8 @@ const {
   MAX_LEVELS,
   RAISE_CONFIRMATIONS,
   RATE_BINS,
+  STARTUP_ALLOWANCE_BYTES,
+  STARTUP_SEC,
   WINDOW,
 } = thresholds;
 
@@ -41,6 +43,11 @@ export class GrowthDetector {
   private readonly scales: TimeScale[] = [new TimeScale(0)];
   private samples = 0;
   private startTime: number | null = null;
+  /** When the watched process started (trace time): its first STARTUP_SEC are its start-up. */
+  private processStart: number;
+  /** Whether the start-up is still exempt: young, with every floor under the allowance so far. */
+  private startingUp = true;
+  private startupPeak = -Infinity;
   private lastTime = -Infinity;
   private lastBytes = 0;
   private peakBytes = 0;
@@ -59,6 +66,7 @@ export class GrowthDetector {
 
   constructor(options: DetectorOptions = {}) {
     this.limitBytes = options.limitBytes ?? null;
+    this.processStart = options.processStartTime ?? NaN;
   }
 
   setLimit(limitBytes: number | null): void {
@@ -72,6 +80,7 @@ export class GrowthDetector {
     this.cachedVerdict = undefined;
     if (this.samples === 0) {
       this.startTime = t;
+      if (Number.isNaN(this.processStart)) this.processStart = t;
       this.teeth.start(t, bytes);
     }
     this.samples++;
@@ -139,7 +148,18 @@ export class GrowthDetector {
   /** Evaluates a scale that just closed a bucket, and raises or clears its alarm with hysteresis. */
   private evaluate(scale: TimeScale, now: number): void {
     this.cachedAnalysis = undefined;
-    const evaluation = this.evidence.evaluate(scale, now, this.lastBytes);
+    if (scale.level === 0 && this.startingUp) {
+      const floor = scale.mins[scale.head + scale.count - 1];
+      if (floor >= STARTUP_ALLOWANCE_BYTES) {
+        this.startingUp = false;
+      } else if (now - this.processStart >= STARTUP_SEC) {
+        this.startingUp = false;
+        this.evidence.startupPeak = this.startupPeak;
+      } else if (floor > this.startupPeak) {
+        this.startupPeak = floor;
+      }
+    }
+    const evaluation = this.startingUp ? NO_GROWTH : this.evidence.evaluate(scale, now, this.lastBytes);
     scale.last = evaluation;
     const wasAlarmed = scale.alarmed;
     if (!scale.alarmed) {
