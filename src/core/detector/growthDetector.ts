@@ -47,7 +47,6 @@ export class GrowthDetector {
   private processStart: number;
   /** Whether the start-up is still exempt: young, with every floor under the allowance so far. */
   private startingUp = true;
-  private startupPeak = -Infinity;
   private lastTime = -Infinity;
   private lastBytes = 0;
   private peakBytes = 0;
@@ -140,7 +139,12 @@ export class GrowthDetector {
     scale.openCount = 0;
     this.evaluate(scale, now);
     if (scale.level + 1 < MAX_LEVELS) {
-      if (this.scales.length === scale.level + 1) this.scales.push(new TimeScale(scale.level + 1));
+      if (this.scales.length === scale.level + 1) {
+        // a coarser scale created after the start-up takes the finer one's start-up peak
+        const coarser = new TimeScale(scale.level + 1);
+        if (!this.startingUp) coarser.startupPeak = scale.startupPeak;
+        this.scales.push(coarser);
+      }
       this.addToScale(scale.level + 1, openStart, openMin, openMax, now, scale.snapshots, slot * RATE_BINS);
     }
   }
@@ -148,17 +152,7 @@ export class GrowthDetector {
   /** Evaluates a scale that just closed a bucket, and raises or clears its alarm with hysteresis. */
   private evaluate(scale: TimeScale, now: number): void {
     this.cachedAnalysis = undefined;
-    if (scale.level === 0 && this.startingUp) {
-      const floor = scale.mins[scale.head + scale.count - 1];
-      if (floor >= STARTUP_ALLOWANCE_BYTES) {
-        this.startingUp = false;
-      } else if (now - this.processStart >= STARTUP_SEC) {
-        this.startingUp = false;
-        this.evidence.startupPeak = this.startupPeak;
-      } else if (floor > this.startupPeak) {
-        this.startupPeak = floor;
-      }
-    }
+    if (this.startingUp) this.trackStartup(scale, now);
     const evaluation = this.startingUp ? NO_GROWTH : this.evidence.evaluate(scale, now, this.lastBytes);
     scale.last = evaluation;
     const wasAlarmed = scale.alarmed;
@@ -185,6 +179,27 @@ export class GrowthDetector {
       const pattern = this.classify(scale, evaluation);
       if (this.lastAlarmPattern === null || pattern === this.candidatePattern) this.lastAlarmPattern = pattern;
       this.candidatePattern = pattern;
+    }
+  }
+
+  /**
+   * While the process starts up (see STARTUP_SEC), each scale keeps its highest floor. A floor past
+   * the allowance ends the start-up without an exemption; its age ends it keeping the peaks.
+   */
+  private trackStartup(scale: TimeScale, now: number): void {
+    const floor = scale.mins[scale.head + scale.count - 1];
+    if (scale.level === 0 && floor >= STARTUP_ALLOWANCE_BYTES) {
+      this.startingUp = false;
+      for (const each of this.scales) each.startupPeak = -Infinity;
+    } else if (scale.level === 0 && now - this.processStart >= STARTUP_SEC) {
+      this.startingUp = false;
+      // a scale that closed no bucket of the start-up takes the finer one's peak
+      for (let level = 1; level < this.scales.length; level++) {
+        const each = this.scales[level];
+        if (each.startupPeak === -Infinity) each.startupPeak = this.scales[level - 1].startupPeak;
+      }
+    } else if (floor > scale.startupPeak) {
+      scale.startupPeak = floor;
     }
   }
 

@@ -33,13 +33,6 @@ const {
 export class GrowthEvidence {
   private readonly scratch = new Float64Array(WINDOW);
   private readonly residuals = new Float64Array(WINDOW);
-  /**
-   * The highest floor of a start-up that ended under the allowance (see STARTUP_SEC): floors that
-   * have not passed it by half the least growth that counts (LEVEL_SHARE, as for "level lately")
-   * are level with it and cannot raise, so the start-up's own climb is not read as a leak once
-   * it is over.
-   */
-  startupPeak = -Infinity;
 
   constructor(private readonly teeth: TeethTracker) {}
 
@@ -168,7 +161,7 @@ export class GrowthEvidence {
     const growingRaise =
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
-      (teethRise > 0 || (maxFloor >= this.startupPeak + LEVEL_SHARE * minRise && this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise)));
+      (teethRise > 0 || (maxFloor >= scale.startupPeak + LEVEL_SHARE * minRise && this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise)));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
   }
 

@@ -134,10 +134,12 @@ export const LEVEL_SHARE = 0.5;
  * process is younger than STARTUP_SEC and its floor has stayed under STARTUP_ALLOWANCE_BYTES, no
  * growth is judged; a floor past the allowance ends the exemption at once (a leak from the first
  * line climbs through it within seconds: the recorded causes pass it by 1.5–4 s). After a
- * start-up under the allowance, the floors must pass its highest floor by half the least growth
- * that counts (LEVEL_SHARE) before they can raise, so its own climb is not read as a leak once
- * it is over. Longer would also cover a start-up with a late step (mpl_savefig_close's at 24 s),
- * at the cost of delaying every slow leak's alarm as much.
+ * start-up under the allowance, a scale's floors must pass that scale's highest start-up floor
+ * by half the least growth that counts (LEVEL_SHARE) before they can raise, so the start-up's
+ * own climb is not read as a leak once it is over. Longer would also cover a start-up whose
+ * floors step on after 15 s (mpl_savefig_close at 24 s, mpl_figure_gc_cycles at 16-20 s), at
+ * the cost of delaying every slow leak's alarm as much (trimmed_retention_growth's live alarm
+ * to ~27 s of its 33-s run with 20 s).
  */
 export const STARTUP_SEC = 15;
 export const STARTUP_ALLOWANCE_BYTES = 256 * MIB;
