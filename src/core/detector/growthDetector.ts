@@ -2,7 +2,7 @@ import { medianOf } from '../stats';
 import { classifyGrowth } from './classification';
 import { forecastLimit, noForecast } from './forecast';
 import { GrowthEvidence } from './growthEvidence';
-import type { LevelEvaluation } from './levelEvaluation';
+import { NO_GROWTH, type LevelEvaluation } from './levelEvaluation';
 import { RateHistogram } from './rateHistogram';
 import { TeethTracker } from './teethTracker';
 import { TimeScale } from './timeScale';
@@ -17,6 +17,8 @@ const {
   MAX_LEVELS,
   RAISE_CONFIRMATIONS,
   RATE_BINS,
+  STARTUP_ALLOWANCE_BYTES,
+  STARTUP_SEC,
   WINDOW,
 } = thresholds;
 
@@ -41,6 +43,10 @@ export class GrowthDetector {
   private readonly scales: TimeScale[] = [new TimeScale(0)];
   private samples = 0;
   private startTime: number | null = null;
+  /** When the watched process started (trace time): its first STARTUP_SEC are its start-up. */
+  private processStart: number;
+  /** Whether the start-up is still exempt: young, with every floor under the allowance so far. */
+  private startingUp = true;
   private lastTime = -Infinity;
   private lastBytes = 0;
   private peakBytes = 0;
@@ -59,6 +65,7 @@ export class GrowthDetector {
 
   constructor(options: DetectorOptions = {}) {
     this.limitBytes = options.limitBytes ?? null;
+    this.processStart = options.processStartTime ?? NaN;
   }
 
   setLimit(limitBytes: number | null): void {
@@ -72,6 +79,7 @@ export class GrowthDetector {
     this.cachedVerdict = undefined;
     if (this.samples === 0) {
       this.startTime = t;
+      if (Number.isNaN(this.processStart)) this.processStart = t;
       this.teeth.start(t, bytes);
     }
     this.samples++;
@@ -131,7 +139,12 @@ export class GrowthDetector {
     scale.openCount = 0;
     this.evaluate(scale, now);
     if (scale.level + 1 < MAX_LEVELS) {
-      if (this.scales.length === scale.level + 1) this.scales.push(new TimeScale(scale.level + 1));
+      if (this.scales.length === scale.level + 1) {
+        // a coarser scale created after the start-up takes the finer one's start-up peak
+        const coarser = new TimeScale(scale.level + 1);
+        if (!this.startingUp) coarser.startupPeak = scale.startupPeak;
+        this.scales.push(coarser);
+      }
       this.addToScale(scale.level + 1, openStart, openMin, openMax, now, scale.snapshots, slot * RATE_BINS);
     }
   }
@@ -139,7 +152,8 @@ export class GrowthDetector {
   /** Evaluates a scale that just closed a bucket, and raises or clears its alarm with hysteresis. */
   private evaluate(scale: TimeScale, now: number): void {
     this.cachedAnalysis = undefined;
-    const evaluation = this.evidence.evaluate(scale, now, this.lastBytes);
+    if (this.startingUp) this.trackStartup(scale, now);
+    const evaluation = this.startingUp ? NO_GROWTH : this.evidence.evaluate(scale, now, this.lastBytes);
     scale.last = evaluation;
     const wasAlarmed = scale.alarmed;
     if (!scale.alarmed) {
@@ -165,6 +179,27 @@ export class GrowthDetector {
       const pattern = this.classify(scale, evaluation);
       if (this.lastAlarmPattern === null || pattern === this.candidatePattern) this.lastAlarmPattern = pattern;
       this.candidatePattern = pattern;
+    }
+  }
+
+  /**
+   * While the process starts up (see STARTUP_SEC), each scale keeps its highest floor. A floor past
+   * the allowance ends the start-up without an exemption; its age ends it keeping the peaks.
+   */
+  private trackStartup(scale: TimeScale, now: number): void {
+    const floor = scale.mins[scale.head + scale.count - 1];
+    if (scale.level === 0 && floor >= STARTUP_ALLOWANCE_BYTES) {
+      this.startingUp = false;
+      for (const each of this.scales) each.startupPeak = -Infinity;
+    } else if (scale.level === 0 && now - this.processStart >= STARTUP_SEC) {
+      this.startingUp = false;
+      // a scale that closed no bucket of the start-up takes the finer one's peak
+      for (let level = 1; level < this.scales.length; level++) {
+        const each = this.scales[level];
+        if (each.startupPeak === -Infinity) each.startupPeak = this.scales[level - 1].startupPeak;
+      }
+    } else if (floor > scale.startupPeak) {
+      scale.startupPeak = floor;
     }
   }
 

@@ -161,7 +161,7 @@ export class GrowthEvidence {
     const growingRaise =
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
-      (teethRise > 0 || this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise));
+      (teethRise > 0 || (maxFloor >= scale.startupPeak + LEVEL_SHARE * minRise && this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise)));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
   }
 

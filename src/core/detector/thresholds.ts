@@ -126,3 +126,20 @@ export const BASE_RETURN_SHARE = 0.25;
  * window's rise) have not grown for half a window, whatever they did before: no alarm holds.
  */
 export const LEVEL_SHARE = 0.5;
+/**
+ * Start-up: a Python process goes from the bare interpreter's 8 MB to 100–250 MB in its first
+ * seconds (measured here: importing pandas, matplotlib.pyplot and IPython peaks at 111 MB; the
+ * first rendered figures, frames and font caches add as much again), in steps that look like a
+ * staircase. The start-up climbs recorded in the wild corpus come to rest by 7–12.5 s. While a
+ * process is younger than STARTUP_SEC and its floor has stayed under STARTUP_ALLOWANCE_BYTES, no
+ * growth is judged; a floor past the allowance ends the exemption at once (a leak from the first
+ * line climbs through it within seconds: the recorded causes pass it by 1.5–4 s). After a
+ * start-up under the allowance, a scale's floors must pass that scale's highest start-up floor
+ * by half the least growth that counts (LEVEL_SHARE) before they can raise, so the start-up's
+ * own climb is not read as a leak once it is over. Longer would also cover a start-up whose
+ * floors step on after 15 s (mpl_savefig_close at 24 s, mpl_figure_gc_cycles at 16-20 s), at
+ * the cost of delaying every slow leak's alarm as much (trimmed_retention_growth's live alarm
+ * to ~27 s of its 33-s run with 20 s).
+ */
+export const STARTUP_SEC = 15;
+export const STARTUP_ALLOWANCE_BYTES = 256 * MIB;

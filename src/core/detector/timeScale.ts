@@ -63,6 +63,14 @@ export class TimeScale {
   /** The troughs' trend over the window and over the current climb (see teethTrend). */
   readonly windowTeeth = new TeethTrend();
   readonly segmentTeeth = new TeethTrend();
+  /**
+   * The highest floor this scale closed during a start-up that ended under the allowance (see
+   * STARTUP_SEC): floors that have not passed it by half the least growth that counts
+   * (LEVEL_SHARE, as for "level lately") are level with it and cannot raise, so the start-up's
+   * own climb is not read as a leak once it is over. Per scale: a fine scale's floors sit on the
+   * teeth of a sawtooth whose coarse floors are its troughs.
+   */
+  startupPeak = -Infinity;
   alarmed = false;
   raiseStreak = 0;
   clearStreak = 0;

@@ -37,4 +37,10 @@ export interface Verdict {
 export interface DetectorOptions {
   /** Ceiling for the forecast (bytes); may be changed later with `setLimit`. */
   readonly limitBytes?: number | null;
+  /**
+   * When the watched process started, on the clock of `push`'s times (s). By default its first
+   * sample: a process watched from its launch. A caller that attaches to an older process passes
+   * its start (or -Infinity), so its first seconds of watching are not taken for its start-up.
+   */
+  readonly processStartTime?: number;
 }

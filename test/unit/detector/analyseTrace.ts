@@ -1,6 +1,6 @@
 // Replays points through a fresh detector sample by sample, for the detector's unit tests.
 import { GrowthDetector } from '../../../src/core/detector/growthDetector';
-import type { Verdict } from '../../../src/core/detector/types';
+import type { DetectorOptions, Verdict } from '../../../src/core/detector/types';
 import type { Point } from '../synthetic';
 
 export interface Run {
@@ -12,8 +12,8 @@ export interface Run {
   raisedAt: number[];
 }
 
-export function analyse(points: Iterable<Point>, limitBytes: number | null = null): Run {
-  const detector = new GrowthDetector({ limitBytes });
+export function analyse(points: Iterable<Point>, limitBytes: number | null = null, options: DetectorOptions = {}): Run {
+  const detector = new GrowthDetector({ ...options, limitBytes });
   let flips = 0;
   let alarm = false;
   const patternsWhileAlarmed = new Set<string>();

@@ -61,3 +61,17 @@ describe('detector on a ratchet that a full collection resets', () => {
     assert.ok(flips <= 3, `the alarm flapped ${flips} times`);
   });
 });
+
+describe('detector on a start-up under big teeth', () => {
+  it('trimmed_retention_growth, recorded live in its 33-s run, alarms within 25 s', () => {
+    // Its floors stay under the start-up allowance: half-second buckets on a tooth reach 247 MB
+    // while the troughs, what 2-s buckets see, are at 35 MB when the start-up ends at 15 s.
+    // Judged against the finest scale's start-up level, its climbing troughs never alarmed in
+    // the run; against each scale's own, they alarm at 21.7 s (19.6 s before the start-up rule).
+    const points = parseTrace(readFileSync('test/fixtures/traces/trimmed_retention_growth_33s.csv', 'utf8'));
+    const { verdict } = analyse(points);
+    assert.notEqual(verdict.firstAlarmAt, null, JSON.stringify(verdict));
+    assert.ok(verdict.firstAlarmAt! < 25, `alarmed at ${verdict.firstAlarmAt} s`);
+    assert.equal(verdict.lastAlarmPattern, 'sawtooth-ratchet');
+  });
+});

@@ -1,0 +1,48 @@
+// The detector on a process's start-up: imports and first buffers climb in steps for seconds
+// from the bare interpreter's 8 MB, then rest (the wild corpus's matplotlib and IPython runs).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MB, makeTrace } from '../synthetic';
+import { analyse } from './analyseTrace';
+
+/** 8 MB, then a 7-MB step every 0.6 s until `until` s (a figure rendered, a module imported), then `after`. */
+function startup(until: number, after: (t: number) => number = () => 0): (t: number) => number {
+  return (t) => 8 * MB + 7 * MB * Math.floor(Math.min(t, until) / 0.6) + after(t);
+}
+
+describe('detector on a process start-up', () => {
+  it('a start-up climb of 8 -> 120 MB in 10 s that then rests never alarms', () => {
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 90, shape: startup(10), noiseBytes: 0.5 * MB }));
+    assert.equal(verdict.firstAlarmAt, null, JSON.stringify(verdict));
+    assert.equal(verdict.pattern, 'flat');
+  });
+
+  it('the same climb watched long after the process started alarms within seconds', () => {
+    const points = makeTrace({ hz: 4, seconds: 90, shape: startup(10), noiseBytes: 0.5 * MB });
+    const { verdict } = analyse(points, null, { processStartTime: -Infinity });
+    assert.notEqual(verdict.firstAlarmAt, null);
+    assert.ok(verdict.firstAlarmAt! < 8, `alarmed at ${verdict.firstAlarmAt} s`);
+  });
+
+  it('a leak from the first line alarms once it climbs past the start-up allowance, at once', () => {
+    // 60 MB/s, as steady_leak: past 256 MB by 4.5 s
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 12, shape: (t) => 8 * MB + 60 * MB * t, noiseBytes: 0.5 * MB }));
+    assert.notEqual(verdict.firstAlarmAt, null);
+    assert.ok(verdict.firstAlarmAt! < 7, `alarmed at ${verdict.firstAlarmAt} s`);
+  });
+
+  it('a slow leak from the first line that stays under the allowance alarms soon after the start-up', () => {
+    // the start-up's climb never ends: 7 MB every 0.6 s for a minute
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 60, shape: startup(60), noiseBytes: 0.5 * MB }));
+    assert.equal(verdict.alarm, true);
+    assert.ok(verdict.firstAlarmAt! >= 15 && verdict.firstAlarmAt! < 25, `alarmed at ${verdict.firstAlarmAt} s`);
+  });
+
+  it('growth after a rested start-up counts from the start-up\'s highest floor', () => {
+    // rests at 120 MB from 10 s; from 30 s a 2-MB step every second
+    const after = (t: number): number => (t > 30 ? 2 * MB * Math.floor(t - 30) : 0);
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 90, shape: startup(10, after), noiseBytes: 0.5 * MB }));
+    assert.equal(verdict.alarm, true);
+    assert.ok(verdict.firstAlarmAt! > 30 && verdict.firstAlarmAt! < 50, `alarmed at ${verdict.firstAlarmAt} s`);
+  });
+});
