@@ -22,6 +22,11 @@ export function measureLabel(measure: MemoryMeasure): string {
   return measure === 'pss' ? 'PSS of the tree' : 'RSS';
 }
 
+/** "1 cached output", "4 cached outputs": a count with its noun in the right number. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '∞';
   if (seconds < 60) return `${Math.round(seconds)} s`;

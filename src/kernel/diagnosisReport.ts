@@ -1,6 +1,6 @@
 // What a diagnosis means for the user: a breakdown in MB and the one action that helps. Pure.
 
-import { formatBytes } from '../core/format';
+import { countOf, formatBytes } from '../core/format';
 import type { LedgerEntry } from './cellLedger';
 import type { Diagnosis, MemoryComponent } from './kernelBridge';
 import type { LiveData } from './liveData';
@@ -42,7 +42,7 @@ export function describeDiagnosis(notebookName: string, d: Diagnosis): Diagnosis
       actions = ['insert-trim'];
       break;
     case 'output-cache':
-      headline = `${notebookName}: ${d.outputCacheEntries} cached outputs keep ${formatBytes(d.outputCacheBytes)} alive. Use display() instead of a bare last expression, or clear the cache.`;
+      headline = `${notebookName}: ${countOf(d.outputCacheEntries, 'cached output')} ${d.outputCacheEntries === 1 ? 'keeps' : 'keep'} ${formatBytes(d.outputCacheBytes)} alive. Use display() instead of a bare last expression, or clear the cache.`;
       actions = ['display-instead-of-cache', 'clear-output-cache'];
       break;
     default:

@@ -166,5 +166,6 @@ export function holderRows(liveData: LiveData, ledger: readonly LedgerEntry[]): 
 /** One line under the table: how much the variables hold, and whether the scan was cut short. */
 export function liveDataSummary(liveData: LiveData): string {
   const cut = liveData.truncated ? ' The scan stopped at its bound (time or objects): sizes marked “at least” are lower bounds.' : '';
-  return `${liveData.holderCount} variables and cached outputs hold ${formatBytes(liveData.totalBytes)} (measured in ${Math.round(liveData.seconds * 1000)} ms).${cut}`;
+  const holders = liveData.holderCount === 1 ? '1 variable or cached output holds' : `${liveData.holderCount} variables and cached outputs hold`;
+  return `${holders} ${formatBytes(liveData.totalBytes)} (measured in ${Math.round(liveData.seconds * 1000)} ms).${cut}`;
 }

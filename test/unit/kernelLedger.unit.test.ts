@@ -124,6 +124,8 @@ describe('diagnosis report and auto-release policy', () => {
     const cache = describeDiagnosis('a.ipynb', { ...base, dominant: 'output-cache', outputCacheBytes: 300 * MB, outputCacheEntries: 4 });
     assert.deepEqual(cache.actions, ['display-instead-of-cache', 'clear-output-cache']);
     assert.match(cache.headline, /4 cached outputs keep 300 MB alive/);
+    const one = describeDiagnosis('a.ipynb', { ...base, dominant: 'output-cache', outputCacheBytes: 300 * MB, outputCacheEntries: 1 });
+    assert.match(one.headline, /: 1 cached output keeps 300 MB alive/);
     assert.match(describeDiagnosis('a.ipynb', { ...base, dominant: 'live-data' }).headline, /live data/);
     assert.equal(describeDiagnosis('a.ipynb', base).rows.length, 4);
   });

@@ -147,5 +147,6 @@ describe('panel rows', () => {
     assert.equal(rows[1].cell, 1, 'the execution count stays even when the ledger does not know the cell');
     assert.equal(liveDataSummary(liveData), '3 variables and cached outputs hold 220 B (measured in 12 ms).');
     assert.match(liveDataSummary({ ...liveData, truncated: true }), /lower bounds/);
+    assert.match(liveDataSummary({ ...liveData, holderCount: 1 }), /^1 variable or cached output holds 220 B/);
   });
 });

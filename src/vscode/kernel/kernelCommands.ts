@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../core/format';
+import { countOf, formatBytes } from '../../core/format';
 import { describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
 import type { Diagnosis } from '../../kernel/kernelBridge';
 import type { MemoryModel } from '../../model/memoryModel';
@@ -79,7 +79,7 @@ export class KernelCommands implements vscode.Disposable {
     try {
       const result = await session.bridge.clearOutputCache();
       void vscode.window.showInformationMessage(
-        `Cleared ${result.freedEntries} cached outputs (they held ${formatBytes(result.heldBytesBefore)}).`,
+        `Cleared ${countOf(result.freedEntries, 'cached output')} (they held ${formatBytes(result.heldBytesBefore)}).`,
       );
     } catch (error) {
       this.reportError('Clear output cache', error);
