@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { nextCellRunState, type CellRunOutcome, type CellRunState } from '../../kernel/cellRunState';
 
-export type CellOutcome = 'succeeded' | 'failed' | 'cancelled';
+export type CellOutcome = CellRunOutcome;
 
 export interface CellExecutionEvents {
   readonly onDidStart: vscode.Event<{ notebook: vscode.NotebookDocument; cell: vscode.NotebookCell }>;
@@ -8,39 +9,34 @@ export interface CellExecutionEvents {
 }
 
 /**
- * Cell starts and ends from notebook change events. In VS Code 1.100 a start is an execution
- * summary without timing, an end has timing and success, and a cancelled cell ends with
- * neither; the same summary is reported more than once, so each cell's state is kept.
+ * Cell starts and ends from notebook change events: VS Code 1.100 shows a cell's execution only in
+ * its summary, and `kernel/cellRunState.ts` says which summaries start and end a run (a queued
+ * cell is not running yet; the same summary is reported more than once).
  */
 export class CellExecutionTracker implements CellExecutionEvents, vscode.Disposable {
   private readonly started = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; cell: vscode.NotebookCell }>();
   private readonly ended = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; cell: vscode.NotebookCell; outcome: CellOutcome }>();
   readonly onDidStart = this.started.event;
   readonly onDidEnd = this.ended.event;
-  private readonly running = new WeakSet<vscode.NotebookCell>();
+  private readonly states = new WeakMap<vscode.NotebookCell, CellRunState>();
   private readonly subscription: vscode.Disposable;
 
   constructor() {
     this.subscription = vscode.workspace.onDidChangeNotebookDocument((event) => {
       for (const change of event.cellChanges) {
-        if (change.executionSummary === undefined && !this.running.has(change.cell)) continue;
-        this.update(event.notebook, change.cell, change.executionSummary ?? change.cell.executionSummary);
+        const state = this.states.get(change.cell) ?? 'idle';
+        if (change.executionSummary === undefined && state === 'idle') continue;
+        this.update(event.notebook, change.cell, state, change.executionSummary ?? change.cell.executionSummary);
       }
     });
   }
 
-  private update(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, summary: vscode.NotebookCellExecutionSummary | undefined): void {
-    const isRunning = this.running.has(cell);
-    const hasTiming = summary?.timing !== undefined;
-    if (!isRunning && summary && !hasTiming && summary.success === undefined) {
-      this.running.add(cell);
-      this.started.fire({ notebook, cell });
-    } else if (isRunning && hasTiming) {
-      this.running.delete(cell);
-      this.ended.fire({ notebook, cell, outcome: summary?.success === false ? 'failed' : 'succeeded' });
-    } else if (isRunning && (!summary || (summary.executionOrder === undefined && summary.success === undefined))) {
-      this.running.delete(cell);
-      this.ended.fire({ notebook, cell, outcome: 'cancelled' });
+  private update(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, state: CellRunState, summary: vscode.NotebookCellExecutionSummary | undefined): void {
+    const step = nextCellRunState(state, summary);
+    this.states.set(cell, step.state);
+    for (const event of step.events) {
+      if (event.kind === 'started') this.started.fire({ notebook, cell });
+      else this.ended.fire({ notebook, cell, outcome: event.outcome });
     }
   }
 

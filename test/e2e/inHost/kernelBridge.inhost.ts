@@ -29,9 +29,14 @@ test('real cell executions fill the ledger and the cell status bar; diagnose run
   controller.executeHandler = async (cells) => {
     for (const cell of cells) {
       const execution = controller.createNotebookCellExecution(cell);
-      execution.executionOrder = ++order;
       execution.start(Date.now());
-      const result = await kernel.runCell(cell.document.getText());
+      // As vscode-jupyter does: the order is set after start(), once the kernel takes the cell
+      // (it echoes execute_input); until then the cell's summary shows nothing.
+      const taken = kernel.waitFor('busy');
+      const running = kernel.runCell(cell.document.getText());
+      await taken;
+      execution.executionOrder = ++order;
+      const result = await running;
       const text = result.outputs.map((o) => o.text ?? JSON.stringify(o.data ?? o.evalue ?? '')).join('');
       await execution.replaceOutput([new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(text)])]);
       execution.end(result.status === 'ok', Date.now());
@@ -49,7 +54,8 @@ test('real cell executions fill the ledger and the cell status bar; diagnose run
 
     await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: uri });
     const entry = await until('the ledger entry', () => kernels.ledgerOf(uri).find((e) => e.outcome !== 'running'), 60_000);
-    assert.equal(entry.outcome, 'succeeded');
+    assert.equal(entry.outcome, 'succeeded', `one run, not a cancel and a rerun: ${JSON.stringify(kernels.ledgerOf(uri).map((e) => e.outcome))}`);
+    assert.equal(kernels.ledgerOf(uri).length, 1);
     assert.ok(entry.retainedBytes! > 250 * MB && entry.retainedBytes! < 400 * MB, `retained ${entry.retainedBytes}`);
     assert.ok(entry.peakBytes >= entry.endBytes!);
     const items = kernels.provideCellStatusBarItems(notebook.cellAt(0));
