@@ -185,7 +185,10 @@ describe('Jupyter Server source on a real server', { concurrency: 1 }, () => {
       await doomed.stop();
       await until('the server to count as gone', () => gone, 30_000, 50);
       assert.match(gone!, /cannot reach the Jupyter Server/);
-      assert.equal(exits[0]?.cause, 'server-gone');
+      // A stopping jupyter_server shuts its kernels down before it stops answering: a listing in
+      // between sees the kernel gone ('shut-down'); either way the series ends once.
+      assert.equal(exits.length, 1, JSON.stringify(exits));
+      assert.ok(exits[0].cause === 'server-gone' || exits[0].cause === 'shut-down', exits[0].cause);
     } finally {
       await doomed.stop();
     }
