@@ -217,9 +217,13 @@ describe('Jupyter Server kernels in a real VS Code', () => {
         t.diagnostic(`release: ${released} (gauge ${withGarbage} MB before)`);
         const figures = /: (\d+(?:\.\d+)? (?:MB|GB)) → (\d+(?:\.\d+)? (?:MB|GB))/.exec(released);
         assert.ok(figures && megabytes(figures[1])! - megabytes(figures[2])! >= 300, released);
+        // The gauge follows the kernel's own figure after the release (within 10 %). Not "300 MB
+        // below the first reading past the threshold": under load that reading is taken while
+        // the gauge still climbs to the kernel's peak (796 MB read, 983 MB released from).
+        const releasedTo = megabytes(figures[2])!;
         const afterRelease = await until('the gauge to drop by the garbage', async () => {
           const mb = await gaugeMegabytes(gauge);
-          return mb !== undefined && mb <= withGarbage - 300 ? mb : undefined;
+          return mb !== undefined && mb <= releasedTo * 1.1 ? mb : undefined;
         }, 30_000);
         t.diagnostic(`gauge: ${withGarbage} → ${afterRelease} MB after Release memory`);
 
