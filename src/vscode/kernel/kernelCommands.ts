@@ -79,7 +79,7 @@ export class KernelCommands implements vscode.Disposable {
     try {
       const result = await session.bridge.clearOutputCache();
       void vscode.window.showInformationMessage(
-        `Cleared ${countOf(result.freedEntries, 'cached output')} (they held ${formatBytes(result.heldBytesBefore)}).`,
+        `Cleared ${countOf(result.freedEntries, 'cached output')} (${result.freedEntries === 1 ? 'it' : 'they'} held ${formatBytes(result.heldBytesBefore)}).`,
       );
     } catch (error) {
       this.reportError('Clear output cache', error);
