@@ -26,16 +26,25 @@ interface Running {
   peakBytes: number;
 }
 
+/** Samples kept for a late start: 16 s at the idle rate of 1 Hz, 4 s at 4 Hz. */
+const RECENT_SAMPLES = 16;
+
 export class CellLedger {
   private readonly entries: LedgerEntry[] = [];
   private running: Running | undefined;
   private lastBytes: number | undefined;
+  /** The last samples, oldest first: a cell's start is known late (see cellEnded's `startedAt`). */
+  private readonly recent: { t: number; bytes: number }[] = [];
+  /** The samples before the running cell's start event. */
+  private beforeStart: readonly { t: number; bytes: number }[] = [];
 
   constructor(private readonly capacity = 500) {}
 
   /** A sample of the kernel's RSS (t in ms since the epoch). */
-  sample(_t: number, bytes: number): void {
+  sample(t: number, bytes: number): void {
     this.lastBytes = bytes;
+    this.recent.push({ t, bytes });
+    if (this.recent.length > RECENT_SAMPLES) this.recent.shift();
     if (this.running && bytes > this.running.peakBytes) this.running.peakBytes = bytes;
   }
 
@@ -45,11 +54,26 @@ export class CellLedger {
     if (this.running) this.finish(t, 'cancelled'); // a new cell started: the old one is over
     const bytes = this.lastBytes ?? 0;
     this.running = { cellId, label, executionOrder, startedAt: t, startBytes: bytes, peakBytes: bytes };
+    this.beforeStart = [...this.recent];
   }
 
-  cellEnded(cellId: string, t: number, outcome: 'succeeded' | 'failed' | 'cancelled', executionOrder?: number | null): LedgerEntry | undefined {
-    if (this.running?.cellId !== cellId) return undefined;
-    if (executionOrder !== undefined) this.running.executionOrder = executionOrder;
+  /**
+   * `startedAt`: when the cell really started, if known only now (VS Code's timing comes with the
+   * end; the start event can come after the kernel began the cell, once its order is set). The
+   * entry then starts from the last sample taken by that time, so early allocations count.
+   */
+  cellEnded(cellId: string, t: number, outcome: 'succeeded' | 'failed' | 'cancelled', executionOrder?: number | null, startedAt?: number): LedgerEntry | undefined {
+    const running = this.running;
+    if (running?.cellId !== cellId) return undefined;
+    if (executionOrder !== undefined) running.executionOrder = executionOrder;
+    if (startedAt !== undefined && startedAt < running.startedAt) {
+      const before = this.beforeStart.filter((s) => s.t <= startedAt).at(-1);
+      if (before) {
+        running.startedAt = startedAt;
+        running.startBytes = before.bytes;
+        running.peakBytes = Math.max(running.peakBytes, before.bytes);
+      }
+    }
     return this.finish(t, outcome);
   }
 

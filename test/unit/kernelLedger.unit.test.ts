@@ -37,6 +37,25 @@ describe('per-cell memory ledger', () => {
     assert.equal(list[1].outcome, 'running');
   });
 
+  it('a start event that came late: the entry starts from the last sample by the real start time', () => {
+    const ledger = new CellLedger();
+    ledger.sample(0, 100 * MB);
+    ledger.sample(1000, 100 * MB); // the cell really starts at 1100
+    ledger.sample(1250, 180 * MB); // its allocation has begun when the start event comes
+    ledger.cellStarted('c1', 'one', 1, 1300);
+    ledger.sample(1500, 400 * MB);
+    const entry = ledger.cellEnded('c1', 2000, 'succeeded', 1, 1100)!;
+    assert.equal(entry.startedAt, 1100);
+    assert.equal(entry.startBytes, 100 * MB);
+    assert.equal(entry.retainedBytes, 300 * MB);
+    // Without a real start time, or with one after the event, the event's figure stays.
+    const plain = new CellLedger();
+    plain.sample(1250, 180 * MB);
+    plain.cellStarted('c1', 'one', 1, 1300);
+    plain.sample(1500, 400 * MB);
+    assert.equal(plain.cellEnded('c1', 2000, 'succeeded', 1, 1400)!.startBytes, 180 * MB);
+  });
+
   it('keeps a bounded history', () => {
     const ledger = new CellLedger(3);
     for (let i = 0; i < 10; i++) {

@@ -20,7 +20,7 @@ export interface KernelSession {
   oomKillsAtStart?: number;
   recentPeak: number;
   /** A cell that ended and waits for the sample taken at its end before its ledger entry closes. */
-  pendingEnd?: { cellId: string; endedAt: number; outcome: CellOutcome; executionOrder: number | null };
+  pendingEnd?: { cellId: string; endedAt: number; outcome: CellOutcome; executionOrder: number | null; startedAt?: number };
   statusSubscription?: vscode.Disposable;
 }
 

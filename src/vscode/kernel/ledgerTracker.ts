@@ -80,7 +80,7 @@ export class LedgerTracker implements vscode.NotebookCellStatusBarItemProvider, 
     const session = this.sessions.of(notebook);
     // The last sample can be up to an interval old and miss the cell's last allocations (seen: a
     // 300 MB cell recorded as +233 MB): close the entry on a sample taken now.
-    session.pendingEnd = { cellId: cellId(cell), endedAt: Date.now(), outcome, executionOrder: cell.executionSummary?.executionOrder ?? null };
+    session.pendingEnd = { cellId: cellId(cell), endedAt: Date.now(), outcome, executionOrder: cell.executionSummary?.executionOrder ?? null, startedAt: cell.executionSummary?.timing?.startTime };
     await this.model.sampleNow(session.seriesId, END_SAMPLE_TIMEOUT_MS);
     const entry = this.closeEndedCell(session);
     if (entry && session.bridge && shouldAutoRelease(this.autoReleasePolicy(), entry, session.lastReleaseAt, Date.now())) {
@@ -98,7 +98,7 @@ export class LedgerTracker implements vscode.NotebookCellStatusBarItemProvider, 
     const pending = session.pendingEnd;
     if (!pending) return undefined;
     session.pendingEnd = undefined;
-    const entry = session.ledger.cellEnded(pending.cellId, pending.endedAt, pending.outcome, pending.executionOrder);
+    const entry = session.ledger.cellEnded(pending.cellId, pending.endedAt, pending.outcome, pending.executionOrder, pending.startedAt);
     if (!entry) return undefined;
     this.model.mark(session.seriesId, 'cell', `${orderOf(entry)}: ${formatBytes(entry.retainedBytes ?? 0, true)} retained, peak ${formatBytes(entry.peakBytes)}`);
     this.statusBarChanged.fire();
