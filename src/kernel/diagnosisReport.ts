@@ -59,6 +59,11 @@ function largestHolders(liveData: LiveData | null): string {
   return `The largest: ${owners.map((holder) => `${holder.name} (${formatBytes(holder.bytes)})`).join(', ')}.`;
 }
 
+/** The message after "Clear Output Cache", local or over a server: "Cleared 1 cached output (it held 100 MB)." */
+export function describeClearedCache(result: { freedEntries: number; heldBytesBefore: number }): string {
+  return `Cleared ${countOf(result.freedEntries, 'cached output')} (${result.freedEntries === 1 ? 'it' : 'they'} held ${formatBytes(result.heldBytesBefore)}).`;
+}
+
 /** Text for a cell's status bar: "+412 MB retained", "−80 MB", "peak 1.2 GB". */
 export function describeLedgerEntry(entry: LedgerEntry): { text: string; tooltip: string } | undefined {
   if (entry.retainedBytes === null || entry.endBytes === null) return undefined;

@@ -145,6 +145,9 @@ describe('diagnosis report and auto-release policy', () => {
     assert.match(cache.headline, /4 cached outputs keep 300 MB alive/);
     const one = describeDiagnosis('a.ipynb', { ...base, dominant: 'output-cache', outputCacheBytes: 300 * MB, outputCacheEntries: 1 });
     assert.match(one.headline, /: 1 cached output keeps 300 MB alive/);
+    const { describeClearedCache } = await import('../../src/kernel/diagnosisReport');
+    assert.equal(describeClearedCache({ freedEntries: 1, heldBytesBefore: 100 * MB }), 'Cleared 1 cached output (it held 100 MB).');
+    assert.equal(describeClearedCache({ freedEntries: 4, heldBytesBefore: 300 * MB }), 'Cleared 4 cached outputs (they held 300 MB).');
     assert.match(describeDiagnosis('a.ipynb', { ...base, dominant: 'live-data' }).headline, /live data/);
     assert.equal(describeDiagnosis('a.ipynb', base).rows.length, 4);
   });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { countOf, formatBytes } from '../../core/format';
-import { describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
+import { formatBytes } from '../../core/format';
+import { describeClearedCache, describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
 import type { Diagnosis } from '../../kernel/kernelBridge';
 import type { MemoryModel } from '../../model/memoryModel';
 import { CommandId } from '../commandIds';
@@ -79,7 +79,7 @@ export class KernelCommands implements vscode.Disposable {
     try {
       const result = await session.bridge.clearOutputCache();
       void vscode.window.showInformationMessage(
-        `Cleared ${countOf(result.freedEntries, 'cached output')} (${result.freedEntries === 1 ? 'it' : 'they'} held ${formatBytes(result.heldBytesBefore)}).`,
+        describeClearedCache(result),
       );
     } catch (error) {
       this.reportError('Clear output cache', error);

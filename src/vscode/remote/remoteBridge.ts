@@ -4,8 +4,8 @@
 // in an untrusted workspace; the bridge refuses while the kernel runs a cell.
 
 import * as vscode from 'vscode';
-import { countOf, formatBytes } from '../../core/format';
-import { describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
+import { formatBytes } from '../../core/format';
+import { describeClearedCache, describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
 import { KernelBridge } from '../../kernel/kernelBridge';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { RemoteServers } from './remoteServers';
@@ -58,7 +58,7 @@ export class RemoteKernelBridge implements vscode.Disposable {
       const answer = await vscode.window.showWarningMessage(`Clear IPython's output cache in ${name}? Out[n] and _ will be emptied (%reset -f out); your variables stay.`, { modal: true }, 'Clear Output Cache');
       if (answer !== 'Clear Output Cache') return;
       const result = await bridge.clearOutputCache();
-      void vscode.window.showInformationMessage(`Cleared ${countOf(result.freedEntries, 'cached output')} (${result.freedEntries === 1 ? 'it' : 'they'} held ${formatBytes(result.heldBytesBefore)}).`);
+      void vscode.window.showInformationMessage(describeClearedCache(result));
     });
   }
 
