@@ -105,11 +105,59 @@ function wrap(body: string): string {
   return `__import__('builtins').exec(compile(${JSON.stringify(source)}, '<kernel-memory-watch>', 'exec'), {'__builtins__': __import__('builtins'), 'get_ipython': globals().get('get_ipython', lambda: None)})`;
 }
 
-/** The kernel's PID, interpreter and platform: asked once per kernel start, while idle. */
+/**
+ * The kernel's PID, interpreter, platform and memory limit: asked once per kernel start, while
+ * idle. The limit is read as src/core/limits.ts reads it here (the tightest memory.max or
+ * memory.limit_in_bytes from the kernel's cgroup up to the mount's root), for kernels whose cgroup
+ * this machine cannot see: a JupyterHub pod's limit is only visible from inside the pod.
+ */
 export const PROBE_SCRIPT = wrap(String.raw`
 import platform
+
+def cgroup_limit():
+    try:
+        with open('/proc/self/cgroup') as cgroup:
+            lines = cgroup.read().splitlines()
+    except OSError:
+        return None
+    found = {}
+    for line in lines:
+        parts = line.split(':', 2)
+        if len(parts) != 3:
+            continue
+        if parts[1] == '':
+            version, mount, name = 'cgroup-v2', '/sys/fs/cgroup', 'memory.max'
+        elif 'memory' in parts[1].split(','):
+            version, mount, name = 'cgroup-v1', '/sys/fs/cgroup/memory', 'memory.limit_in_bytes'
+        else:
+            continue
+        relative = os.path.normpath(parts[2] or '/')
+        while True:
+            try:
+                with open(os.path.join(mount + relative, name)) as limit:
+                    text = limit.read().strip()
+                value = int(text) if text != 'max' else None
+            except (OSError, ValueError):
+                value = None
+            # cgroup v1 writes "no limit" as the largest page-aligned 64-bit value
+            if value and value < 2 ** 62 and (version not in found or value < found[version]):
+                found[version] = value
+            if relative in ('/', '.', ''):
+                break
+            relative = os.path.dirname(relative)
+    for version in ('cgroup-v2', 'cgroup-v1'):
+        if version in found:
+            return {'bytes': found[version], 'source': version}
+    return None
+
+try:
+    ram = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+except (ValueError, OSError, AttributeError):
+    ram = None
+limit = cgroup_limit()
 report({'pid': os.getpid(), 'executable': sys.executable, 'python': platform.python_version(),
-        'platform': sys.platform, 'libc': ' '.join(platform.libc_ver()).strip(), 'rssBytes': rss()})
+        'platform': sys.platform, 'libc': ' '.join(platform.libc_ver()).strip(), 'rssBytes': rss(),
+        'cgroupLimit': limit if limit and (ram is None or limit['bytes'] < ram) else None, 'ramBytes': ram})
 `);
 
 /** Measures, then collects, then trims, measuring after each step; then what holds the live data. */

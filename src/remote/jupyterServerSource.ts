@@ -5,6 +5,7 @@
 
 import * as os from 'node:os';
 import { KernelAPI, SessionAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
+import type { MemoryLimit } from '../core/limits';
 import type { Disposable, SampleSource, TreeSample } from '../core/sampler';
 import { applyListing, type SessionModel } from './kernelListing';
 import { SourceEvents, type Listener } from './listeners';
@@ -140,6 +141,15 @@ export class JupyterServerSource implements SampleSource, Disposable {
     if (!entry || entry.state === 'ended') return undefined;
     const language = /^python/i.test(entry.kernelName) ? 'python' : entry.kernelName;
     return new ServerBridgeKernel(entry.connection, language, entry.executionState);
+  }
+
+  /** The kernel's cgroup limit as its probe read it (the kernel bridge runs the probe, with consent). */
+  setProbedLimit(kernelId: string, limit: MemoryLimit | undefined): void {
+    const entry = this.entries.get(kernelId);
+    if (!entry || entry.state === 'ended') return;
+    entry.probedLimit = limit;
+    entry.limit = this.limitFor(entry);
+    this.emitKernels();
   }
 
   setLimitOverride(bytes: number | undefined): void {

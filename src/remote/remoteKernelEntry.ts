@@ -22,6 +22,7 @@ export function openKernelEntry(model: Kernel.IModel, notebook: string | undefin
     pid: undefined,
     hostname: undefined,
     hostTotalBytes: undefined,
+    probedLimit: undefined,
     localKey: undefined,
     state: 'connecting',
     reason: undefined,

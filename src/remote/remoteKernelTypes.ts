@@ -92,6 +92,8 @@ export interface KernelEntry {
   pid: number | undefined;
   hostname: string | undefined;
   hostTotalBytes: number | undefined;
+  /** The kernel's own cgroup limit, from the kernel bridge's probe (only after the user allowed code). */
+  probedLimit: MemoryLimit | undefined;
   localKey: string | undefined;
   state: RemoteKernelState;
   reason: string | undefined;

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import { describeClearedCache, describeDiagnosis, type DiagnosisReport } from '../../kernel/diagnosisReport';
 import { KernelBridge } from '../../kernel/kernelBridge';
+import type { JupyterServerSource } from '../../remote/jupyterServerSource';
+import { LimitProber } from '../../remote/limitProbe';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { RemoteServers } from './remoteServers';
 
@@ -20,13 +22,27 @@ export interface RemoteDiagnosis {
 export class RemoteKernelBridge implements vscode.Disposable {
   private readonly diagnosed = new vscode.EventEmitter<RemoteDiagnosis>();
   readonly onDidDiagnose = this.diagnosed.event;
+  /** Learns each kernel's cgroup limit with the probe, in servers the user allowed code in. */
+  private readonly prober: LimitProber;
+  private readonly subscription: vscode.Disposable;
+  /** A kernel busy when it was listed is probed once idle: kernel lists do not change for that. */
+  private readonly sweepTimer: NodeJS.Timeout;
 
   constructor(
     private readonly model: MemoryModel,
     private readonly servers: RemoteServers,
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.prober = new LimitProber((view, message) => this.log.warn(`${view.label} on ${view.server}: its memory limit could not be read (${message})`));
+    this.subscription = servers.onDidChangeKernels((source) => this.probeAllowed(source));
+    this.sweepTimer = setInterval(() => {
+      for (const url of servers.urls()) {
+        const source = servers.source(url);
+        if (source && !source.gone) this.probeAllowed(source);
+      }
+    }, 5000);
+  }
 
   /** Whether a command's target is one of the connected servers' kernels (a series id). */
   handles(target: unknown): target is string {
@@ -63,7 +79,15 @@ export class RemoteKernelBridge implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.sweepTimer);
+    this.subscription.dispose();
     this.diagnosed.dispose();
+  }
+
+  /** Reads the limit of every idle kernel of a server whose code consent is remembered. */
+  private probeAllowed(source: JupyterServerSource): void {
+    if (!vscode.workspace.isTrusted || !this.workspaceState.get<boolean>(`${CONSENT_PREFIX}${source.address.display}`)) return;
+    void this.prober.sweep(source);
   }
 
   private async withBridge(seriesId: string, what: string, run: (bridge: KernelBridge, name: string) => Promise<void>): Promise<void> {
@@ -77,6 +101,8 @@ export class RemoteKernelBridge implements vscode.Disposable {
     try {
       if (!(await this.allows(found.view.server, name, what))) return;
       await run(new KernelBridge(kernel), name);
+      // Allowed code in this kernel: its own limit (a pod's cgroup) replaces the host's RAM.
+      if (!this.prober.probed(found.view)) void this.prober.probe(found.source, found.view);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.warn(`${name}: ${message}`);

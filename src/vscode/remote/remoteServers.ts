@@ -14,7 +14,7 @@ import { ContextKey, ContextKeyName } from '../contextKeys';
 interface Connection {
   readonly source: JupyterServerSource;
   readonly feed: RemoteKernelFeed;
-  readonly gone: { dispose(): void };
+  readonly subscriptions: readonly { dispose(): void }[];
 }
 
 export interface RemoteServerOptions {
@@ -25,6 +25,9 @@ export interface RemoteServerOptions {
 export class RemoteServers implements vscode.Disposable {
   private readonly connections = new Map<string, Connection>(); // by base URL
   private readonly connectedKey = new ContextKey(ContextKeyName.RemoteConnected);
+  private readonly kernelsChanged = new vscode.EventEmitter<JupyterServerSource>();
+  /** A connected server's kernel list changed (a kernel came, went, or changed state, label or PID). */
+  readonly onDidChangeKernels = this.kernelsChanged.event;
 
   constructor(
     private readonly model: MemoryModel,
@@ -77,9 +80,11 @@ export class RemoteServers implements vscode.Disposable {
       this.log.warn(reason);
       void vscode.window.showWarningMessage(`Kernel Memory Watch: ${reason}. Its kernels' series have ended.`);
     });
-    this.connections.set(baseUrl, { source, feed, gone });
+    const kernels = source.onDidChangeKernels(() => this.kernelsChanged.fire(source));
+    this.connections.set(baseUrl, { source, feed, subscriptions: [gone, kernels] });
     this.log.info(`connected to the Jupyter Server at ${source.address.display}${verifyCertificate ? '' : ' (its certificate not verified, as asked)'}: ${source.kernels().length} kernel(s)`);
     this.connectedKey.set(true);
+    this.kernelsChanged.fire(source);
     return source;
   }
 
@@ -88,7 +93,7 @@ export class RemoteServers implements vscode.Disposable {
     const connection = this.connections.get(baseUrl);
     if (!connection) return false;
     this.connections.delete(baseUrl);
-    connection.gone.dispose();
+    for (const subscription of connection.subscriptions) subscription.dispose();
     connection.feed.dispose();
     connection.source.dispose();
     this.log.info(`disconnected from the Jupyter Server at ${baseUrl}`);
@@ -107,6 +112,7 @@ export class RemoteServers implements vscode.Disposable {
 
   dispose(): void {
     for (const baseUrl of this.urls()) this.disconnect(baseUrl);
+    this.kernelsChanged.dispose();
   }
 }
 
