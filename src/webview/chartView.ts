@@ -14,7 +14,7 @@ import {
 } from 'chart.js';
 import { formatBytes } from '../core/format';
 import type { ChartMarker } from '../shared/protocol';
-import { visibleMarkers, windowStart, type PanelState } from './panelState';
+import { seriesName, visibleMarkers, windowStart, type PanelState } from './panelState';
 import { SeriesBuffer, type XY } from './seriesBuffer';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
@@ -120,7 +120,7 @@ export class ChartView {
       const to = buffer.length;
       const data = buffer.thinned(first, to, buckets);
       drawnPoints += to - first;
-      datasets.push(this.reuse(`line:${process.key}`, { type: 'line', label: `${process.label}${process.exited ? ' (exited)' : ''}`, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 }));
+      datasets.push(this.reuse(`line:${process.key}`, { type: 'line', label: seriesName(process), data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 }));
       if (data.length === 0) return;
       const start = data[0].x;
       const last = data[data.length - 1].x;
@@ -157,6 +157,9 @@ export class ChartView {
     this.stateElement.dataset.datasets = String(state.processes.length);
     this.stateElement.dataset.points = String(drawnPoints);
     this.stateElement.dataset.markers = String(shown.length);
+    // The canvas's text for screen readers: the legend's series, in its words.
+    const described = state.processes.length ? `Memory over time of ${state.processes.map(seriesName).join(', ')}` : 'Memory of the watched processes over time';
+    if (this.canvas.getAttribute('aria-label') !== described) this.canvas.setAttribute('aria-label', described);
   }
 
   private reuse(id: string, fresh: ChartDataset<'line', XY[]>): ChartDataset<'line', XY[]> {

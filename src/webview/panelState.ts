@@ -123,9 +123,14 @@ export function visibleMarkers(state: Pick<PanelState, 'markers' | 'series' | 'w
   return state.markers.filter((marker) => marker.t >= from && state.series.has(marker.key));
 }
 
+/** A process's name in the picker and the chart's legend: a Jupyter Server's kernel says so, an ended one too. */
+export function seriesName(process: Pick<ProcessView, 'label' | 'source' | 'exited'>): string {
+  return `${process.label}${process.source === 'remote' ? ' (remote)' : ''}${process.exited ? ' (exited)' : ''}`;
+}
+
 /** The text of a process in the picker. */
 export function processOptionText(process: ProcessView): string {
-  const name = process.source === 'remote' ? `${process.label} (remote)` : process.label;
+  const name = seriesName({ ...process, exited: false });
   if (process.status) return `${name} — ${process.status}`;
   return `${name} — ${formatBytes(process.rssBytes)} ${measureLabel(process.measure)} (${process.pattern}${process.alarm ? ', alarm' : ''})`;
 }

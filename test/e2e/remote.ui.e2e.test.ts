@@ -148,6 +148,8 @@ describe('Jupyter Server kernels in a real VS Code', () => {
         });
         assert.ok((megabytes(option) ?? 0) >= 200, option);
         await until('points of the remote kernel on the chart', async () => Number(await frame.getAttribute('#chart-state', 'data-points')) >= 3);
+        // The chart's legend (its canvas's text) names it as remote too.
+        assert.match((await frame.getAttribute('#chart', 'aria-label')) ?? '', /demo\.ipynb \(remote\)/);
         const hover = await openTooltip(page, gauge);
         const tooltip = await read(hover);
         assert.match(tooltip, /demo\.ipynb \(remote\)/);

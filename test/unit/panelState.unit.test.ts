@@ -9,6 +9,7 @@ import {
   findingsShape,
   isLedgerSortColumn,
   processOptionText,
+  seriesName,
   reducePanel,
   sortedLedger,
   visibleMarkers,
@@ -111,6 +112,10 @@ describe('panel state', () => {
 
   it('words a process and a finding as the panel shows them', () => {
     assert.equal(processOptionText(processView('job.py', { rssBytes: 300 * MB, pattern: 'steady-growth', alarm: true })), 'job.py — 300 MB RSS (steady-growth, alarm)');
+    assert.equal(seriesName(processView('analysis.ipynb', { source: 'remote' })), 'analysis.ipynb (remote)', 'the legend names a server kernel as remote');
+    assert.equal(seriesName(processView('analysis.ipynb', { source: 'remote', exited: true })), 'analysis.ipynb (remote) (exited)');
+    assert.equal(seriesName(processView('job.py', { exited: true })), 'job.py (exited)');
+    assert.equal(seriesName(processView('job.py')), 'job.py');
     assert.equal(processOptionText(processView('pool.py', { rssBytes: 300 * MB, measure: 'pss' })), 'pool.py — 300 MB PSS of the tree (flat)');
     assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', rssBytes: 120 * MB })), 'demo.ipynb (remote) — 120 MB RSS (flat)');
     assert.equal(processOptionText(processView('demo.ipynb', { source: 'remote', status: 'not answering' })), 'demo.ipynb (remote) — not answering');
