@@ -43,6 +43,11 @@ export interface UsagePollerOptions {
    * a kernel that is starting, or a slow first websocket, must not be called unable.
    */
   readonly noUsageAfterMs?: number;
+  /**
+   * Why no request can be sent now (the websocket is still connecting, or closed), in plain
+   * words, or undefined while it can. A kernel we could not ask is never called unable to report.
+   */
+  readonly unreachableReason?: () => string | undefined;
   readonly now?: () => number;
 }
 
@@ -93,7 +98,7 @@ export class UsagePoller {
     const request = this.options.request();
     if (!request) {
       this.silentTicks++;
-      if (this.silentTicks >= this.silentIntervals) this.markSilent();
+      if (this.silentTicks >= this.silentIntervals) this.markUnreachable();
       return;
     }
     this.sent++;
@@ -136,6 +141,14 @@ export class UsagePoller {
     if (this.everAnswered) this.setState('not-answering', 'the kernel stopped answering usage requests');
     // A kernel that never answered: older ipykernels drop the unknown request without a reply.
     else if (this.now() - (this.firstTickAt ?? this.now()) >= this.noUsageAfterMs) this.setState('no-usage', NO_USAGE_REASON);
+  }
+
+  /** Requests could not even be sent for `silentIntervals` ticks. */
+  private markUnreachable(): void {
+    this.silentTicks = 0;
+    const reason = this.options.unreachableReason?.();
+    if (reason) this.setState('not-answering', reason);
+    else this.markSilent();
   }
 
   private setState(state: PollerState, reason: string | undefined): void {

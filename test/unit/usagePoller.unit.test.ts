@@ -106,4 +106,24 @@ describe('UsagePoller', () => {
     p.tick();
     assert.equal(requests.sent.length, 1);
   });
+
+  it('says why when no request can be sent (the websocket is not connected), and never calls that kernel unable to report', async () => {
+    const requests = new ManualRequests();
+    requests.connected = false;
+    const clock = { t: 0 };
+    const states: Array<[PollerState, string | undefined]> = [];
+    const p = new UsagePoller({ request: requests.requester, onReading: () => {}, onStateChange: (state, reason) => states.push([state, reason]), unreachableReason: () => (requests.connected ? undefined : 'its websocket is still connecting'), now: () => clock.t });
+    for (let i = 0; i < 30; i++) {
+      clock.t += 1000;
+      p.tick();
+    }
+    assert.equal(p.state, 'not-answering');
+    assert.equal(p.reason, 'its websocket is still connecting');
+    assert.deepEqual(states, [['not-answering', 'its websocket is still connecting']]);
+    requests.connected = true;
+    p.tick();
+    requests.sent[0].answer({ kernel_memory: 5e7 });
+    await flush();
+    assert.equal(p.state, 'answering');
+  });
 });
