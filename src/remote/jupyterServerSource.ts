@@ -6,11 +6,13 @@
 import * as os from 'node:os';
 import { KernelAPI, SessionAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
 import type { MemoryLimit } from '../core/limits';
+import type { LedgerEntry } from '../kernel/cellLedger';
 import type { Disposable, SampleSource, TreeSample } from '../core/sampler';
 import { applyListing, type SessionModel } from './kernelListing';
-import { SourceEvents, type Listener } from './listeners';
+import { SourceEventApi } from './listeners';
 import { LocalKernelShortcut } from './localKernelShortcut';
-import { openKernelEntry, sampleOfReading } from './remoteKernelEntry';
+import { dueForReconnect, noteFigure, noteIopub, type ActivityContext } from './kernelActivity';
+import { connectionProblem, openKernelEntry, reconnectKernelEntry, sampleOfReading, type KernelEntryHooks } from './remoteKernelEntry';
 import { remoteKernelLimit } from './remoteLimit';
 import { checkServer, describeRequestFailure, makeServerSettings } from './serverConnection';
 import { parseServerUrl, type ServerAddress } from './serverUrl';
@@ -22,21 +24,20 @@ import {
   type JupyterServerSourceOptions,
   type KernelEntry,
   type RemoteKernelExit,
-  type RemoteKernelRestart,
-  type RemoteKernelSample,
   type RemoteKernelView,
 } from './remoteKernelTypes';
 
 // The public shapes live beside the source; importing them from here keeps working.
-export type { JupyterServerSourceOptions, RemoteKernelExit, RemoteKernelRestart, RemoteKernelSample, RemoteKernelState, RemoteKernelView } from './remoteKernelTypes';
+export type { JupyterServerSourceOptions, RemoteKernelDeath, RemoteKernelExit, RemoteKernelRestart, RemoteKernelSample, RemoteKernelState, RemoteKernelView } from './remoteKernelTypes';
 export { kernelLabel } from './remoteKernelTypes';
 
-export class JupyterServerSource implements SampleSource, Disposable {
+export class JupyterServerSource extends SourceEventApi implements SampleSource, Disposable {
   readonly address: ServerAddress;
   readonly settings: ServerConnection.ISettings;
   readonly intervalMs: number;
   private readonly refreshMs: number;
   private readonly goneAfterFailures: number;
+  private readonly reconnectAfterMs: number;
   private readonly sampleLocally: boolean;
   private readonly now: () => number;
   private limitOverrideBytes: number | undefined;
@@ -44,7 +45,8 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private readonly sessionApi: SessionAPI.SessionAPIClient;
   private readonly entries = new Map<string, KernelEntry>(); // by kernel id
   private readonly local: LocalKernelShortcut;
-  private readonly events = new SourceEvents();
+  private readonly activity: ActivityContext;
+  private readonly hooks: KernelEntryHooks = { makePoller: (entry) => this.makePoller(entry), onIopub: (entry, message) => noteIopub(this.activity, entry, message) };
   private tickTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -53,14 +55,17 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private disposed = false;
 
   private constructor(options: JupyterServerSourceOptions) {
+    super();
     this.address = parseServerUrl(options.url);
     this.settings = makeServerSettings(this.address, options.token, { verifyCertificate: options.verifyCertificate });
     this.intervalMs = options.intervalMs ?? 1000;
     this.refreshMs = options.refreshMs ?? 3000;
     this.goneAfterFailures = options.goneAfterFailures ?? 3;
+    this.reconnectAfterMs = options.reconnectAfterMs ?? 10_000;
     this.sampleLocally = options.sampleLocally ?? true;
     this.now = options.now ?? Date.now;
     this.limitOverrideBytes = options.limitOverrideBytes;
+    this.activity = { server: this.address.display, events: this.events, now: this.now };
     this.kernelApi = new KernelAPI.KernelAPIClient({ serverSettings: this.settings });
     this.sessionApi = new SessionAPI.SessionAPIClient({ serverSettings: this.settings });
     this.local = new LocalKernelShortcut({
@@ -91,29 +96,6 @@ export class JupyterServerSource implements SampleSource, Disposable {
     return source;
   }
 
-  onSample(listener: Listener<RemoteKernelSample>): Disposable {
-    return this.events.sample.add(listener);
-  }
-
-  onExit(listener: Listener<RemoteKernelExit>): Disposable {
-    return this.events.exit.add(listener);
-  }
-
-  /** A kernel restarted (a new PID, same kernel id): mark it; its series continues. */
-  onRestart(listener: Listener<RemoteKernelRestart>): Disposable {
-    return this.events.restart.add(listener);
-  }
-
-  /** The kernel list changed: a kernel came or went, its label, state or PID changed. */
-  onDidChangeKernels(listener: Listener<readonly RemoteKernelView[]>): Disposable {
-    return this.events.kernels.add(listener);
-  }
-
-  /** The server stopped answering (or refused the token); every series has ended. */
-  onServerGone(listener: Listener<string>): Disposable {
-    return this.events.gone.add(listener);
-  }
-
   get gone(): string | undefined {
     return this.goneReason;
   }
@@ -127,9 +109,9 @@ export class JupyterServerSource implements SampleSource, Disposable {
     return entry && viewOf(entry, this.address.display);
   }
 
-  /** The library's connection to a kernel, for the kernel bridge (execute_request) on it. */
-  connectionOf(kernelId: string): Kernel.IKernelConnection | undefined {
-    return this.entries.get(kernelId)?.connection;
+  /** A kernel's cells as iopub showed them, oldest first (by kernel id). */
+  ledgerOf(kernelId: string): readonly LedgerEntry[] {
+    return this.entries.get(kernelId)?.cells.list() ?? [];
   }
 
   /**
@@ -176,8 +158,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
   }
 
   private tick(): void {
+    const now = this.now();
     for (const entry of this.entries.values()) {
-      if (entry.state !== 'ended' && !entry.localKey) entry.poller.tick();
+      if (entry.state === 'ended' || entry.localKey) continue;
+      if (dueForReconnect(entry, now, this.reconnectAfterMs)) reconnectKernelEntry(entry, this.settings, this.hooks);
+      entry.poller.tick();
     }
   }
 
@@ -195,7 +180,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
     if (this.disposed) return;
     this.failures = 0;
     const changed = applyListing(this.entries, models, sessions, {
-      open: (model, notebook) => openKernelEntry(model, notebook, this.address.display, this.settings, (entry) => this.makePoller(entry)),
+      open: (model, notebook) => openKernelEntry(model, notebook, this.address.display, this.settings, this.hooks),
       end: (entry) => this.endEntry(entry, 'shut-down'),
     });
     if (changed) this.emitKernels();
@@ -206,6 +191,8 @@ export class JupyterServerSource implements SampleSource, Disposable {
       request: () => sendUsageRequest(entry.connection),
       onReading: (reading) => this.onReading(entry, reading),
       onStateChange: (state, reason) => this.onPollerState(entry, state, reason),
+      unreachableReason: () => connectionProblem(entry.connection),
+      answeredBefore: entry.pid !== undefined,
       now: this.now,
     });
   }
@@ -224,8 +211,11 @@ export class JupyterServerSource implements SampleSource, Disposable {
     entry.hostTotalBytes = usage.hostTotalBytes;
     entry.state = 'sampling';
     entry.reason = undefined;
+    entry.silentSince = undefined;
     if (changedPid || !entry.limit) entry.limit = this.limitFor(entry);
-    entry.lastBytes = usage.memoryBytes;
+    entry.cells.clock.observe(reading.kernelMs, reading.t - reading.roundTripMs, reading.t);
+    // The ledger places it when the kernel measured it (its reply's date), not when it got here.
+    noteFigure(this.activity, entry, reading.kernelMs !== undefined ? entry.cells.clock.toLocal(reading.kernelMs) : reading.t, usage.memoryBytes);
     this.events.sample.fire(sampleOfReading(entry, reading, this.address.display));
     if (changedPid && this.sampleLocally) void this.tryLocal(entry);
     if (changedPid || wasState !== 'sampling') this.emitKernels();
@@ -233,6 +223,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
 
   private onPollerState(entry: KernelEntry, state: PollerState, reason: string | undefined): void {
     if (entry.state === 'ended' || state === 'answering' || state === 'waiting') return;
+    if (state === 'not-answering') entry.silentSince ??= this.now();
     entry.state = state;
     entry.reason = reason;
     this.emitKernels();
@@ -248,7 +239,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   private onLocalSample(seriesKey: string, sample: TreeSample): void {
     const entry = this.entryOfSeries(seriesKey);
     if (!entry || entry.state === 'ended') return;
-    entry.lastBytes = sample.memoryBytes; // the tree figure (PSS with children), as the local sampler reports it
+    noteFigure(this.activity, entry, sample.t, sample.memoryBytes); // the tree figure (PSS with children), as the local sampler reports it
     this.events.sample.fire({ ...sample, processKey: entry.key, kernelId: entry.kernelId, server: this.address.display, origin: 'procfs' });
   }
 
@@ -264,8 +255,7 @@ export class JupyterServerSource implements SampleSource, Disposable {
   }
 
   private entryOfSeries(seriesKey: string): KernelEntry | undefined {
-    for (const entry of this.entries.values()) if (entry.key === seriesKey) return entry;
-    return undefined;
+    return [...this.entries.values()].find((entry) => entry.key === seriesKey);
   }
 
   private limitFor(entry: KernelEntry): ReturnType<typeof remoteKernelLimit> {
@@ -277,16 +267,9 @@ export class JupyterServerSource implements SampleSource, Disposable {
     entry.state = 'ended';
     entry.reason = cause === 'server-gone' ? 'the server is gone' : 'shut down';
     this.closeEntry(entry);
-    this.events.exit.fire({
-      processKey: entry.key,
-      pid: entry.pid ?? 0,
-      t: this.now(),
-      lastRssBytes: entry.lastBytes,
-      reason: 'exited',
-      kernelId: entry.kernelId,
-      server: this.address.display,
-      cause,
-    });
+    if (entry.cells.closePending()) this.events.ledger.fire(entry.key);
+    const { key: processKey, kernelId, lastBytes: lastRssBytes } = entry;
+    this.events.exit.fire({ processKey, pid: entry.pid ?? 0, t: this.now(), lastRssBytes, reason: 'exited', kernelId, server: this.address.display, cause });
   }
 
   private closeEntry(entry: KernelEntry): void {

@@ -4,6 +4,7 @@
 import type { Kernel } from '@jupyterlab/services';
 import type { MemoryLimit } from '../core/limits';
 import type { TreeExit, TreeSample } from '../core/sampler';
+import type { RemoteCellLedger } from './remoteCellLedger';
 import type { UsagePoller } from './usagePoller';
 
 export type RemoteKernelState =
@@ -35,6 +36,8 @@ export interface RemoteKernelView {
   readonly limit: MemoryLimit | undefined;
   readonly lastBytes: number;
   readonly restarts: number;
+  /** New connections made because it stopped answering. */
+  readonly reconnects: number;
 }
 
 export interface RemoteKernelSample extends TreeSample {
@@ -50,6 +53,20 @@ export interface RemoteKernelExit extends TreeExit {
   readonly kernelId: string;
   readonly server: string;
   readonly cause: 'shut-down' | 'server-gone';
+}
+
+/** The server said the kernel died (it restarts it, or gives up): what a post-mortem needs. */
+export interface RemoteKernelDeath {
+  readonly key: string;
+  readonly kernelId: string;
+  readonly server: string;
+  readonly label: string;
+  readonly t: number;
+  readonly lastBytes: number;
+  readonly recentPeakBytes: number;
+  readonly limit: MemoryLimit | undefined;
+  /** The cell it was running, when the ledger saw it start. */
+  readonly runningCell: { readonly label: string; readonly executionOrder: number | null } | undefined;
 }
 
 export interface RemoteKernelRestart {
@@ -76,6 +93,8 @@ export interface JupyterServerSourceOptions {
   /** Read the PID from /proc when the kernel runs on this machine (default true). */
   readonly sampleLocally?: boolean;
   readonly limitOverrideBytes?: number;
+  /** A kernel not answering this long gets a new connection (default 10 s), then again each time as long. */
+  readonly reconnectAfterMs?: number;
   /** Whom to compare usage_reply's hostname with (default os.hostname()). */
   readonly localHostname?: string;
   readonly now?: () => number;
@@ -89,6 +108,8 @@ export interface KernelEntry {
   notebook: string | undefined;
   connection: Kernel.IKernelConnection;
   poller: UsagePoller;
+  /** Its cells, from iopub (see remoteCellLedger.ts). */
+  cells: RemoteCellLedger;
   pid: number | undefined;
   hostname: string | undefined;
   hostTotalBytes: number | undefined;
@@ -100,7 +121,13 @@ export interface KernelEntry {
   executionState: string;
   limit: MemoryLimit | undefined;
   lastBytes: number;
+  /** The highest figure of the last seconds, decaying (what a death is judged by). */
+  recentPeakBytes: number;
   restarts: number;
+  /** Since when it has not answered (ms), while it does not. */
+  silentSince: number | undefined;
+  /** New connections made because it stopped answering. */
+  reconnects: number;
 }
 
 /** The notebook's path when a session holds the kernel, else the kernel's name and short id. */
@@ -125,5 +152,6 @@ export function viewOf(entry: KernelEntry, server: string): RemoteKernelView {
     limit: entry.limit,
     lastBytes: entry.lastBytes,
     restarts: entry.restarts,
+    reconnects: entry.reconnects,
   };
 }

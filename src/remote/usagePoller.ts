@@ -8,6 +8,8 @@ import { NO_USAGE_REASON, parseUsageReply, type KernelUsage } from './usageReply
 export interface PendingUsageRequest {
   readonly reply: Promise<unknown>;
   cancel(): void;
+  /** The kernel's clock when it replied (its header's date, ms since the epoch), once the reply came. */
+  kernelTime?(): number | undefined;
 }
 
 /** Sends one usage_request, or returns undefined when it cannot be sent now (not connected). */
@@ -27,6 +29,8 @@ export interface UsageReading {
   /** Milliseconds since the epoch, when the reply arrived. */
   readonly t: number;
   readonly roundTripMs: number;
+  /** The kernel's clock at its reply, when the reply carried it (see KernelClock). */
+  readonly kernelMs: number | undefined;
 }
 
 export interface UsagePollerOptions {
@@ -48,6 +52,8 @@ export interface UsagePollerOptions {
    * words, or undefined while it can. A kernel we could not ask is never called unable to report.
    */
   readonly unreachableReason?: () => string | undefined;
+  /** The kernel answered an earlier poller (this one replaces it on a new connection): silence is then never "does not report". */
+  readonly answeredBefore?: boolean;
   readonly now?: () => number;
 }
 
@@ -69,6 +75,7 @@ export class UsagePoller {
     this.silentIntervals = options.silentIntervals ?? 3;
     this.noUsageAfterMs = options.noUsageAfterMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.everAnswered = options.answeredBefore ?? false;
   }
 
   get state(): PollerState {
@@ -128,7 +135,7 @@ export class UsagePoller {
     this.everAnswered = true;
     this.setState('answering', undefined);
     const t = this.now();
-    this.options.onReading({ usage, t, roundTripMs: t - pending.sentAt });
+    this.options.onReading({ usage, t, roundTripMs: t - pending.sentAt, kernelMs: pending.request.kernelTime?.() });
   }
 
   private onFailure(pending: { request: PendingUsageRequest; sentAt: number }): void {

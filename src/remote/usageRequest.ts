@@ -28,11 +28,14 @@ export function sendUsageRequest(connection: Kernel.IKernelConnection): PendingU
   }
   // Disposing the future (on a reply, or when given up) rejects `done`; that is expected.
   future.done.catch(() => undefined);
+  let kernelMs: number | undefined;
   const reply = new Promise<unknown>((resolve) => {
     future.onReply = (msg) => {
+      const date = Date.parse(msg.header.date);
+      kernelMs = Number.isFinite(date) ? date : undefined;
       resolve(msg.content);
       future.dispose(); // the busy/idle status that follows on iopub is not needed
     };
   });
-  return { reply, cancel: () => future.dispose() };
+  return { reply, cancel: () => future.dispose(), kernelTime: () => kernelMs };
 }

@@ -28,6 +28,7 @@ export class MemoryCgroup {
         const dir = join(parent, name);
         mkdirSync(dir);
         writeFileSync(join(dir, 'memory.max'), String(limitBytes));
+        tryWrite(join(dir, 'memory.swap.max'), '0'); // at the limit, the OOM killer, not swap
         return new MemoryCgroup(dir, 'cgroup-v2', limitBytes);
       } catch (error) {
         reasons.push(`cgroup v2 under ${parent}: ${(error as Error).message}`);
@@ -40,6 +41,7 @@ export class MemoryCgroup {
         const dir = join(parent, name);
         mkdirSync(dir);
         writeFileSync(join(dir, 'memory.limit_in_bytes'), String(limitBytes));
+        tryWrite(join(dir, 'memory.memsw.limit_in_bytes'), String(limitBytes)); // at the limit, the OOM killer, not swap
         return new MemoryCgroup(dir, 'cgroup-v1', limitBytes);
       } catch (error) {
         reasons.push(`cgroup v1 under ${parent}: ${(error as Error).message}`);
@@ -60,5 +62,13 @@ export class MemoryCgroup {
     } catch {
       // a process is still inside: the caller stops it first; an empty dir left behind is harmless
     }
+  }
+}
+
+function tryWrite(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch {
+    // no swap accounting here: without swap, the limit alone makes the OOM killer act
   }
 }

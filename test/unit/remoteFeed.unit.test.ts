@@ -46,7 +46,7 @@ function kernelView(kernelId: string, change: Partial<RemoteKernelView> = {}): R
   return {
     key: `${SERVER}#${kernelId}`, server: SERVER, kernelId, kernelName: 'python3', notebook: 'work/demo.ipynb', label: 'work/demo.ipynb',
     pid: undefined, hostname: undefined, sampledLocally: false, state: 'connecting', reason: undefined, executionState: 'idle',
-    limit: undefined, lastBytes: 0, restarts: 0, ...change,
+    limit: undefined, lastBytes: 0, restarts: 0, reconnects: 0, ...change,
   };
 }
 
