@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { GrowthDetector } from '../core/detector/growthDetector';
+import { BucketedFeed } from '../core/detector/bucketedFeed';
 import { formatBytes, measureLabel, trendArrow } from '../core/format';
 import { readMemoryLimit, type MemoryLimit } from '../core/limits';
 import { ProcessNotFoundError, ProcessTreeSampler, type TreeSample } from '../core/sampler';
@@ -81,7 +81,7 @@ const SPEC = {
 
 /** Samples one process tree into a detector (and a trace file), until `finished` resolves. */
 class Monitor {
-  readonly detector = new GrowthDetector();
+  readonly detector = new BucketedFeed();
   readonly sampler: ProcessTreeSampler;
   private recordStream: WriteStream | undefined;
   private startMs = 0;
@@ -162,6 +162,7 @@ class Monitor {
       this.recordStream.end();
       await once(this.recordStream, 'finish');
     }
+    this.detector.flush();
     const verdict = this.detector.verdict();
     if (this.options.json) {
       const measure = { measure: this.measure, measureNote: this.measureNote, rssBytes: this.rssBytes, peakRssBytes: this.peakRssBytes };
