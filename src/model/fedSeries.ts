@@ -4,8 +4,9 @@
 
 import { BucketedFeed } from '../core/detector/bucketedFeed';
 import type { MemoryLimit } from '../core/limits';
-import type { Disposable, SampleSource, TreeExit, TreeSample } from '../core/sampler';
+import type { Disposable, SampleSource } from '../core/sampleSource';
 import type { SeriesMarker } from '../core/seriesStore';
+import type { TreeExit, TreeSample } from '../core/treeSample';
 import type { ProcessView } from '../shared/protocol';
 import { viewOf, type ProcessSource, type WatchedProcess, type WatchRegistry } from './watchRegistry';
 
