@@ -2,7 +2,8 @@ import { UsageError } from './args';
 import { ANALYZE_HELP, runAnalyzeCommand } from './analyzeCommand';
 import { FIX_HELP, runFixCommand } from './fixCommand';
 import { processIo, type CliIo } from './io';
-import { RUN_HELP, WATCH_HELP, runRunCommand, runWatchCommand } from './monitorCommand';
+import { runRunCommand, runWatchCommand } from './monitorCommand';
+import { RUN_HELP, WATCH_HELP } from './monitorHelp';
 
 const MAIN_HELP = `Usage: kernel-memory-watch <command> [options]
 

@@ -1,7 +1,7 @@
 // `watch --server URL`: every kernel of a Jupyter Server, each through its own detector, until
 // the server goes, --duration is over or Ctrl-C; then one verdict per kernel.
 
-import { GrowthDetector } from '../core/detector/growthDetector';
+import { BucketedFeed } from '../core/detector/bucketedFeed';
 import { formatBytes, trendArrow } from '../core/format';
 import { RemoteServerError } from '../remote/serverConnection';
 import { ServerUrlError, parseServerUrl } from '../remote/serverUrl';
@@ -64,7 +64,7 @@ export function serverWatchOptions(options: Map<string, string | true>): ServerW
 }
 
 interface KernelTrace {
-  readonly detector: GrowthDetector;
+  readonly detector: BucketedFeed;
   origin: string | undefined;
 }
 
@@ -108,7 +108,7 @@ async function watchUntilEnd(source: JupyterServerSource, options: ServerWatchOp
   source.onDidChangeKernels(remember);
   source.onSample((sample) => {
     let trace = traces.get(sample.processKey);
-    if (!trace) traces.set(sample.processKey, (trace = { detector: new GrowthDetector(), origin: undefined }));
+    if (!trace) traces.set(sample.processKey, (trace = { detector: new BucketedFeed(), origin: undefined }));
     const view = source.kernel(sample.kernelId);
     if (view?.limit) trace.detector.setLimit(view.limit.bytes);
     trace.origin = sample.origin;
@@ -143,7 +143,8 @@ async function watchUntilEnd(source: JupyterServerSource, options: ServerWatchOp
   let text = '';
   for (const kernel of seen.values()) {
     const trace = traces.get(kernel.key);
-    const verdict = (trace?.detector ?? new GrowthDetector()).verdict();
+    trace?.detector.flush();
+    const verdict = (trace?.detector ?? new BucketedFeed()).verdict();
     if (verdict.firstAlarmAt !== null) alarmed = true;
     const limit = kernel.limit ?? null;
     results.push(

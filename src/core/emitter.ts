@@ -2,7 +2,7 @@
 // there). Listeners are called in the order they subscribed; one that unsubscribes while an
 // event is delivered still gets that event, one that subscribes during it does not.
 
-import type { Disposable } from './sampler';
+import type { Disposable } from './sampleSource';
 
 export type Listener<T> = (event: T) => void;
 

@@ -1,57 +1,18 @@
+// The local source of samples: the memory of watched process trees, read at a steady (or
+// adaptive) rate through a ProcessReader, with a scan of the process table for their children.
+
 import type { MemoryDetail, ProcessIdentity, ProcessInfo, ProcessReader } from './processReader';
 import { descendantsOf } from './processReader';
-import { PidusageReader } from './pidusageReader';
-import { ProcfsReader } from './procfsReader';
 import { PssEstimator, type MemberRss } from './pssEstimator';
 import { AdaptiveRate, type AdaptiveRateOptions } from './adaptiveRate';
 import { RoundTimer } from './roundTimer';
+import { ProcessNotFoundError, type Disposable, type SampleSource } from './sampleSource';
+import { defaultReader, type SamplerOptions } from './samplerOptions';
 import type { ChildSample, TreeExit, TreeSample, WatchedTree } from './treeSample';
 export type { ChildSample, TreeExit, TreeSample, WatchedTree } from './treeSample';
-
-export interface Disposable {
-  dispose(): void;
-}
-
-
-/**
- * What every source of samples offers (the local process-tree sampler, a Jupyter Server's
- * kernels): samples keyed by series, and the end of a series.
- */
-export interface SampleSource {
-  onSample(listener: (sample: TreeSample) => void): Disposable;
-  onExit(listener: (exit: TreeExit) => void): Disposable;
-}
-
-export class ProcessNotFoundError extends Error {
-  constructor(readonly pid: number) {
-    super(`No process with PID ${pid} (it has exited, or it is not visible to this user).`);
-    this.name = 'ProcessNotFoundError';
-  }
-}
-
-export interface SamplerOptions {
-  readonly reader?: ProcessReader;
-  /** Default 250 ms (4 Hz): fast enough to see teeth of a second, cheap enough to leave on. */
-  readonly intervalMs?: number;
-  /**
-   * The process table is scanned for new children and reused PIDs at this slower cadence
-   * (default 5 s: workers live long, and a scan is most of the sampler's cost), once for all
-   * roots, so a tick costs O(watched processes), never O(machine processes). A newly watched
-   * root is scanned for at once.
-   */
-  readonly childScanIntervalMs?: number;
-  /** RssAnon/RssFile/VmSwap change meaning slowly; reading status costs 3× statm. */
-  readonly detailIntervalMs?: number;
-  /** Each process's shared share (RSS − PSS) is re-read this often (default 5 s) for trees with children. */
-  readonly pssRefreshIntervalMs?: number;
-  /**
-   * Samples a process whose memory stayed within a small band for a minute at 1 Hz, back to
-   * `intervalMs` at once when it moves or `wake` is called (see adaptiveRate.ts). Off by default:
-   * the CLI records at the rate it was asked for.
-   */
-  readonly adaptiveRate?: boolean | Omit<AdaptiveRateOptions, 'fastIntervalMs'>;
-  readonly now?: () => number;
-}
+// Kept here too: the sampler's users import what it emits and throws from it.
+export { ProcessNotFoundError, type Disposable, type SampleSource } from './sampleSource';
+export type { SamplerOptions } from './samplerOptions';
 
 interface TreeState {
   readonly info: WatchedTree;
@@ -61,10 +22,6 @@ interface TreeState {
   rate: AdaptiveRate | undefined;
   /** When the timer should sample it next (ms, the sampler's clock). */
   nextDueAt: number;
-}
-
-export function defaultReader(): ProcessReader {
-  return ProcfsReader.isAvailable() ? new ProcfsReader() : new PidusageReader();
 }
 
 export function processKeyOf(identity: ProcessIdentity): string {

@@ -2,10 +2,11 @@
 // src/model/remoteFeed.ts): no local PID is read; samples and exits arrive through `attach`,
 // keyed by series id, and go through the model's own sample and exit handling. Pure.
 
-import { GrowthDetector } from '../core/detector/growthDetector';
+import { BucketedFeed } from '../core/detector/bucketedFeed';
 import type { MemoryLimit } from '../core/limits';
-import type { Disposable, SampleSource, TreeExit, TreeSample } from '../core/sampler';
+import type { Disposable, SampleSource } from '../core/sampleSource';
 import type { SeriesMarker } from '../core/seriesStore';
+import type { TreeExit, TreeSample } from '../core/treeSample';
 import type { ProcessView } from '../shared/protocol';
 import { viewOf, type ProcessSource, type WatchedProcess, type WatchRegistry } from './watchRegistry';
 
@@ -58,7 +59,7 @@ export class FedSeries {
       pid: request.pid,
       label: request.label,
       source: request.source,
-      detector: new GrowthDetector({ limitBytes: limit?.bytes ?? null }),
+      detector: new BucketedFeed({ limitBytes: limit?.bytes ?? null }),
       limit,
       note: request.note,
       status: request.status,
@@ -109,7 +110,7 @@ export class FedSeries {
     const entry = this.host.registry.get(seriesId);
     if (!entry?.fed) return;
     if (pid !== undefined) entry.pid = pid;
-    Object.assign(entry, { exited: false, wasAlarmed: false, detector: new GrowthDetector({ limitBytes: entry.limit?.bytes ?? null }) });
+    Object.assign(entry, { exited: false, wasAlarmed: false, detector: new BucketedFeed({ limitBytes: entry.limit?.bytes ?? null }) });
     this.host.addMarker(entry, { t: tMs / 1000, kind: 'restart', label: pid !== undefined ? `restarted as PID ${pid}` : 'restarted' });
     this.host.changed();
   }

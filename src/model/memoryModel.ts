@@ -3,7 +3,7 @@
 // sources feed it through the sampler. The pieces live beside it: the watch registry, the
 // findings, the panel deltas.
 
-import { GrowthDetector } from '../core/detector/growthDetector';
+import { BucketedFeed } from '../core/detector/bucketedFeed';
 import type { Verdict } from '../core/detector/types';
 import { Emitter } from '../core/emitter';
 import { formatBytes, likelyCause } from '../core/format';
@@ -95,7 +95,7 @@ export class MemoryModel implements Disposable {
       // A restart: same series, new process, fresh detector (the old process's memory is gone).
       this.registry.rebind(entry, tree.processKey);
       Object.assign(entry, { pid: request.pid, label: request.label, exited: false, limit, wasAlarmed: false });
-      entry.detector = new GrowthDetector({ limitBytes: limit.bytes });
+      entry.detector = new BucketedFeed({ limitBytes: limit.bytes });
       this.addMarker(entry, { t: Date.now() / 1000, kind: 'restart', label: `restarted as PID ${request.pid}` });
     } else {
       entry = {
@@ -105,7 +105,7 @@ export class MemoryModel implements Disposable {
         label: request.label,
         source: request.source,
         resourceUri: request.resourceUri,
-        detector: new GrowthDetector({ limitBytes: limit.bytes }),
+        detector: new BucketedFeed({ limitBytes: limit.bytes }),
         limit,
         rssBytes: 0,
         measure: 'rss',
@@ -281,8 +281,8 @@ export class MemoryModel implements Disposable {
   private onExit(exit: TreeExit): void {
     const entry = this.registry.ofProcess(exit.processKey);
     if (!entry) return;
-    entry.exited = true;
-    entry.rssBytes = 0;
+    Object.assign(entry, { exited: true, rssBytes: 0 });
+    entry.detector.flush(); // no later sample will close its last bucket
     this.addMarker(entry, { t: exit.t / 1000, kind: 'exit', label: `PID ${exit.pid} exited at ${formatBytes(exit.lastRssBytes)}` });
     this.exited.fire({ view: viewOf(entry), exit });
     if (this.sampler.watched().length === 0) this.sampler.stop();

@@ -2,7 +2,7 @@
 // name, with the source kind `remote`, restart markers, the series' end when the kernel goes,
 // and a note saying what the figure is (or why there is none). Pure (no `vscode`).
 
-import type { Disposable, SampleSource } from '../core/sampler';
+import type { Disposable, SampleSource } from '../core/sampleSource';
 import type { RemoteKernelRestart, RemoteKernelView } from '../remote/jupyterServerSource';
 import type { MemoryModel } from './memoryModel';
 

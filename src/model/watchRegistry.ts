@@ -1,7 +1,7 @@
 // Which processes the model watches: one entry per series (a notebook's kernel keeps its series
 // across restarts), found by series id or by the sampler's process key (`pid:start`). Pure.
 
-import type { GrowthDetector } from '../core/detector/growthDetector';
+import type { BucketedFeed } from '../core/detector/bucketedFeed';
 import { describeLimitSource, type MemoryLimit } from '../core/limits';
 import type { ProcessView } from '../shared/protocol';
 
@@ -16,7 +16,8 @@ export interface WatchedProcess {
   label: string;
   readonly source: ProcessSource;
   resourceUri?: string;
-  detector: GrowthDetector;
+  /** The series' growth detector, fed per closed bucket (see bucketedFeed.ts); the chart gets every sample. */
+  detector: BucketedFeed;
   /** Undefined only for a remote kernel that has not replied yet and no override. */
   limit: MemoryLimit | undefined;
   note?: string;

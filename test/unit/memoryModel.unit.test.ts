@@ -72,6 +72,9 @@ describe('memory model', () => {
       assert.deepEqual(samples[3], { seriesId: '101:5', tMs: 1_000_750, rssBytes: 103 * MB });
       assert.equal(updates, 4);
       assert.equal(model.process('101:5')?.rssBytes, 103 * MB);
+      // the detector is fed per closed 0.5-s bucket: it has heard of [1000 s, 1000.5 s) only, yet counts every sample
+      assert.equal(model.verdictOf('101:5')?.lastBytes, 101 * MB);
+      assert.equal(model.verdictOf('101:5')?.samples, 4);
       assert.equal(model.limitOf('101:5')?.source, 'override');
       assert.equal(model.isWatchingPid(101), true);
       assert.equal(model.seriesIdOfPid(101), '101:5');

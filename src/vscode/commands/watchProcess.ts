@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
-import { ProcessNotFoundError } from '../../core/sampler';
+import { ProcessNotFoundError } from '../../core/sampleSource';
 import { classifyPython, labelOf } from '../../discovery/processClassifier';
 import type { MemoryModel } from '../../model/memoryModel';
 import type { PythonInterpreters } from '../pythonExtension';

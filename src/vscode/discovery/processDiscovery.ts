@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcessInfo } from '../../core/processReader';
-import { ProcessNotFoundError } from '../../core/sampler';
+import { ProcessNotFoundError } from '../../core/sampleSource';
 import { runsJupyterKernel } from '../../discovery/kernelNotebooks';
 import { notebookOfKernel } from '../../discovery/notebookMapping';
 import { topmostPythonDescendants, type PythonProcess } from '../../discovery/processClassifier';
