@@ -21,6 +21,7 @@ import { PythonInterpreters } from './vscode/pythonExtension';
 import { EvidenceDiagnostics } from './vscode/quickFix/evidenceDiagnostics';
 import { MemoryFixProvider } from './vscode/quickFix/memoryFixProvider';
 import { RemoteKernelBridge } from './vscode/remote/remoteBridge';
+import { RemotePostMortemNotifier } from './vscode/remote/remotePostMortemNotifier';
 import { RemoteCommands } from './vscode/remote/remoteCommands';
 import { RemoteServers } from './vscode/remote/remoteServers';
 import { MemoryGauge } from './vscode/statusBar/memoryGauge';
@@ -102,11 +103,13 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
   context.subscriptions.push(
     remote,
     remoteBridge,
+    new RemotePostMortemNotifier(model, remote, log),
     remoteBridge.onDidDiagnose((event) => {
-      // what holds the memory, as for a local kernel (no ledger yet for a remote one: no cell links)
+      // what holds the memory, as for a local kernel (its ledger names cells, with no editor cell to reveal)
       const liveData = event.report.liveData;
-      panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows, liveData ? { rows: holderRows(liveData, []), summary: liveDataSummary(liveData) } : undefined);
+      panel.showDiagnosis(event.seriesId, event.report.headline, event.report.rows, liveData ? { rows: holderRows(liveData, remote.ledgerOf(event.seriesId)), summary: liveDataSummary(liveData) } : undefined);
     }),
+    remote.onDidChangeLedger(({ seriesId, entries }) => panel.showLedger(seriesId, entries)),
   );
   void remoteCommands.connectConfigured(settings.remoteServers);
 
@@ -131,8 +134,9 @@ export function activate(context: vscode.ExtensionContext): KernelMemoryWatchTes
     vscode.commands.registerCommand(CommandId.DismissDiagnostics, () => diagnostics.clear()),
     vscode.commands.registerCommand(CommandId.OpenPanelInEditor, () => panel.openInEditor()),
     vscode.commands.registerCommand(CommandId.ShowLedger, async (seriesId?: unknown) => {
-      const notebook = notebookArgument(seriesId) ?? vscode.window.activeNotebookEditor?.notebook.uri;
-      if (notebook) panel.showLedger(notebook.toString(), kernels.ledgerOf(notebook));
+      const notebook = remoteBridge.handles(seriesId) ? undefined : (notebookArgument(seriesId) ?? vscode.window.activeNotebookEditor?.notebook.uri);
+      if (remoteBridge.handles(seriesId)) panel.showLedger(seriesId, remote.ledgerOf(seriesId));
+      else if (notebook) panel.showLedger(notebook.toString(), kernels.ledgerOf(notebook));
       await vscode.commands.executeCommand(CommandId.OpenPanel);
     }),
     vscode.commands.registerCommand(CommandId.ShowEvidence, (seriesId?: unknown) => processCommands.showEvidence(seriesId)),

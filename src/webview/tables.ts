@@ -31,6 +31,7 @@ export function renderLedger(section: HTMLElement, body: HTMLElement, rows: read
       const link = document.createElement('a');
       link.href = '#';
       link.textContent = row.executionOrder !== null ? `[${row.executionOrder}]` : row.label;
+      link.title = row.label; // a remote kernel's cell: its first line of code
       link.addEventListener('click', (event) => {
         event.preventDefault();
         revealCell(row.cellId);

@@ -213,6 +213,12 @@ describe('Jupyter Server kernels in a real VS Code', () => {
           const mb = await gaugeMegabytes(gauge);
           return mb !== undefined && mb >= 200 + 76 + 100 + 400 ? mb : undefined;
         }, 60_000);
+        // The panel's ledger has the cell, seen on the server's iopub, with what it left behind.
+        const ledgerRow = await until('the garbage cell in the panel ledger', async () => {
+          const rows = (await editor.locator('#ledger-rows tr').allInnerTexts()).map((text) => text.replace(/\u00a0/g, ' ').trim());
+          return rows.find((text) => /^\[\d+\]/.test(text) && (megabytes(text.split(/\t/).at(-1) ?? '') ?? 0) >= 300);
+        }, 60_000);
+        t.diagnostic(`ledger: ${ledgerRow.replace(/\t/g, ' | ')}`);
         const releaseLink = (await openTooltip(page, gauge)).locator('a', { hasText: 'Release memory' }).first();
         await releaseLink.click();
         const released = await notification(page, /^Released \d/);

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { MemoryModel } from '../../model/memoryModel';
 import { RemoteKernelFeed } from '../../model/remoteFeed';
 import { tokenSecretKey } from '../../model/remoteConnect';
-import { JupyterServerSource, type RemoteKernelView } from '../../remote/jupyterServerSource';
+import type { LedgerEntry } from '../../kernel/cellLedger';
+import { JupyterServerSource, type RemoteKernelDeath, type RemoteKernelView } from '../../remote/jupyterServerSource';
 import { RemoteServerError } from '../../remote/serverConnection';
 import { parseServerUrl } from '../../remote/serverUrl';
 import { ContextKey, ContextKeyName } from '../contextKeys';
@@ -28,6 +29,12 @@ export class RemoteServers implements vscode.Disposable {
   private readonly kernelsChanged = new vscode.EventEmitter<JupyterServerSource>();
   /** A connected server's kernel list changed (a kernel came, went, or changed state, label or PID). */
   readonly onDidChangeKernels = this.kernelsChanged.event;
+  private readonly ledgerChanged = new vscode.EventEmitter<{ readonly seriesId: string; readonly entries: readonly LedgerEntry[] }>();
+  /** A remote kernel's cell ledger changed (its series id, its entries). */
+  readonly onDidChangeLedger = this.ledgerChanged.event;
+  private readonly died = new vscode.EventEmitter<RemoteKernelDeath>();
+  /** A connected server says one of its kernels died. */
+  readonly onDidKernelDie = this.died.event;
 
   constructor(
     private readonly model: MemoryModel,
@@ -53,6 +60,12 @@ export class RemoteServers implements vscode.Disposable {
       return view && { source, view };
     }
     return undefined;
+  }
+
+  /** A remote kernel's cells as its iopub showed them (empty for a series that is not one). */
+  ledgerOf(seriesId: string): readonly LedgerEntry[] {
+    const found = this.kernelOf(seriesId);
+    return found ? found.source.ledgerOf(found.view.kernelId) : [];
   }
 
   storedToken(baseUrl: string): Thenable<string | undefined> {
@@ -81,7 +94,9 @@ export class RemoteServers implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Kernel Memory Watch: ${reason}. Its kernels' series have ended.`);
     });
     const kernels = source.onDidChangeKernels(() => this.kernelsChanged.fire(source));
-    this.connections.set(baseUrl, { source, feed, subscriptions: [gone, kernels] });
+    const ledger = source.onDidChangeLedger((seriesId) => this.ledgerChanged.fire({ seriesId, entries: this.ledgerOf(seriesId) }));
+    const deaths = source.onKernelDied((death) => this.died.fire(death));
+    this.connections.set(baseUrl, { source, feed, subscriptions: [gone, kernels, ledger, deaths] });
     this.log.info(`connected to the Jupyter Server at ${source.address.display}${verifyCertificate ? '' : ' (its certificate not verified, as asked)'}: ${source.kernels().length} kernel(s)`);
     this.connectedKey.set(true);
     this.kernelsChanged.fire(source);
@@ -113,6 +128,8 @@ export class RemoteServers implements vscode.Disposable {
   dispose(): void {
     for (const baseUrl of this.urls()) this.disconnect(baseUrl);
     this.kernelsChanged.dispose();
+    this.ledgerChanged.dispose();
+    this.died.dispose();
   }
 }
 
