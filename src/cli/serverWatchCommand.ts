@@ -6,6 +6,7 @@ import { formatBytes, trendArrow } from '../core/format';
 import { RemoteServerError } from '../remote/serverConnection';
 import { ServerUrlError, parseServerUrl } from '../remote/serverUrl';
 import { JupyterServerSource, type RemoteKernelView } from '../remote/jupyterServerSource';
+import { assessRemoteDeath } from '../remote/remotePostMortem';
 import { UsageError, parseBytes, positiveNumber, type OptionSpec } from './args';
 import type { CliIo } from './io';
 import { verdictJson, verdictText } from './report';
@@ -106,6 +107,14 @@ async function watchUntilEnd(source: JupyterServerSource, options: ServerWatchOp
   remember(source.kernels());
   const live = new LiveLines(io);
   source.onDidChangeKernels(remember);
+  // A kernel the server says died: the post-mortem at once on stderr, the last one in the verdict.
+  const postMortems = new Map<string, string>();
+  source.onKernelDied((death) => {
+    const { message } = assessRemoteDeath(death);
+    postMortems.set(death.key, message);
+    live.clear();
+    io.stderr(`kernel-memory-watch: ${message}\n`);
+  });
   source.onSample((sample) => {
     let trace = traces.get(sample.processKey);
     if (!trace) traces.set(sample.processKey, (trace = { detector: new BucketedFeed(), origin: undefined }));
@@ -158,10 +167,13 @@ async function watchUntilEnd(source: JupyterServerSource, options: ServerWatchOp
         origin: trace?.origin ?? null,
         state: kernel.state,
         reason: trace ? null : kernel.reason ?? null,
+        postMortem: postMortems.get(kernel.key) ?? null,
       }),
     );
     text += `${kernel.label} (kernel ${kernel.kernelId.slice(0, 8)} on ${kernel.server}${kernel.restarts > 0 ? `, restarted ${kernel.restarts}×` : ''}):\n`;
     text += trace ? verdictText(verdict, limit) : `  no samples: ${kernel.reason ?? 'the kernel did not answer'}\n`;
+    const postMortem = postMortems.get(kernel.key);
+    if (postMortem) text += `  ${postMortem}\n`;
   }
   if (options.json) io.stdout(JSON.stringify(results) + '\n');
   else io.stderr(seen.size === 0 ? `no kernels were running on ${source.address.display}\n` : text);

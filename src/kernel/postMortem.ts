@@ -53,5 +53,5 @@ export function assessKernelDeath(death: KernelDeath): PostMortem {
       message: `Kernel of ${death.notebookName} was likely killed for memory: ${figures}${cell}.`,
     };
   }
-  return { likelyOutOfMemory: false, evidence: 'none', message: `Kernel of ${death.notebookName} exited at ${formatBytes(death.lastRssBytes)}.` };
+  return { likelyOutOfMemory: false, evidence: 'none', message: `Kernel of ${death.notebookName} exited at ${formatBytes(death.lastRssBytes)}${cell}.` };
 }

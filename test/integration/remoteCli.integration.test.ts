@@ -52,6 +52,26 @@ describe('kernel-memory-watch watch --server on a real server', { concurrency: 1
     await server.shutdownKernel(kernelId);
   });
 
+  it('says on stderr, and in the verdict, that a kernel died while a cell ran, naming the cell', async () => {
+    const { kernelId } = await server.createSession('nb/dies.ipynb');
+    const client = server.connect(kernelId);
+    const pidCell = await server.execute(client, 'import os; print(os.getpid())');
+    assert.equal(await pidCell.done, 'ok');
+    const pid = Number(pidCell.stdout().trim());
+    const watching = cli('watch', '--server', server.url, '--token-env', 'KMW_TEST_TOKEN', '--interval', '250', '--duration', '10', '--json');
+    await until('the watcher connected to the kernel', async () => (await server.kernelConnections(kernelId)) >= 2, 30_000, 100);
+    const cell = await server.execute(client, "import time\nheld = b'\\x01' * (150 * 1024 * 1024)\nprint('held', flush=True)\ntime.sleep(60)", { storeHistory: true });
+    void cell.done.catch(() => undefined);
+    await until('the cell holding its 150 MB', () => cell.stdout().includes('held'), 30_000, 50);
+    process.kill(pid, 'SIGKILL');
+    const run = await watching;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /kernel-memory-watch: Kernel of nb\/dies\.ipynb on \S+ (died|exited) at \d/);
+    const mine = (JSON.parse(run.stdout) as Array<Record<string, unknown>>).find((v) => v.kernelId === kernelId);
+    assert.match(String(mine?.postMortem), /cell \[1\] running/, run.stderr);
+    await server.shutdownKernel(kernelId);
+  });
+
   it('exits 3 with --fail-on-alarm on a cycle-garbage cell, pattern sawtooth-ratchet', async () => {
     const { kernelId } = await server.createSession('cycles.ipynb');
     const client = server.connect(kernelId);

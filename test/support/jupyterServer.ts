@@ -132,6 +132,12 @@ export class TestJupyterServer {
     await this.api(`api/sessions/${sessionId}`, { method: 'DELETE' });
   }
 
+  /** How many websockets are open to a kernel (the server's own count): a watcher has connected when it grows. */
+  async kernelConnections(kernelId: string): Promise<number> {
+    const model = (await (await this.api(`api/kernels/${kernelId}`, { method: 'GET' })).json()) as { connections?: number };
+    return model.connections ?? 0;
+  }
+
   /** The kernels the server started (its direct children). */
   kernelPids(): number[] {
     return listChildren(this.pid);

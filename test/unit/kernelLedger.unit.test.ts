@@ -113,8 +113,9 @@ describe('out-of-memory post-mortem', () => {
   });
 
   it('does not blame memory for a kernel that exited low', () => {
-    const result = assessKernelDeath({ notebookName: 'a.ipynb', lastRssBytes: 300 * MB, recentPeakBytes: 300 * MB, limit, oomKillsBefore: 0, oomKillsAfter: 0 });
+    const result = assessKernelDeath({ notebookName: 'a.ipynb', lastRssBytes: 300 * MB, recentPeakBytes: 300 * MB, limit, oomKillsBefore: 0, oomKillsAfter: 0, runningCell: { label: 'cell 4', executionOrder: 9 } });
     assert.equal(result.likelyOutOfMemory, false);
+    assert.equal(result.message, 'Kernel of a.ipynb exited at 300 MB, cell [9] running.', 'it still says which cell ran');
   });
 });
 
