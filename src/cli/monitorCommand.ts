@@ -49,7 +49,7 @@ const SPEC = {
 
 /** Samples one process tree into a detector (and a trace file), until `finished` resolves. */
 class Monitor {
-  readonly detector = new BucketedFeed();
+  detector = new BucketedFeed();
   readonly sampler: ProcessTreeSampler;
   private recordStream: WriteStream | undefined;
   private startMs = 0;
@@ -90,7 +90,9 @@ class Monitor {
     this.limit = readMemoryLimit(pid, { overrideBytes: this.options.limitOverride });
     this.detector.setLimit(this.limit.bytes);
     this.sampler.onSample((sample) => this.onSample(sample));
-    await this.sampler.watch(pid, label);
+    const tree = await this.sampler.watch(pid, label);
+    // A process watched long after its start (watch --pid) has no start-up left to exempt.
+    if (tree.startedAtMs !== undefined) this.detector = new BucketedFeed({ limitBytes: this.limit.bytes, processStartTime: (tree.startedAtMs - startMs) / 1000 });
     await this.sampler.tick(); // the first sample at once, not one interval later
     this.sampler.start();
   }

@@ -50,6 +50,11 @@ export class PidusageReader implements ProcessReader {
     return found && { pid, startTime: found.startTime };
   }
 
+  /** `ps`'s lstart is already a date (whole seconds); Windows' start times are not used. */
+  startedAtMs(identity: ProcessIdentity): number | undefined {
+    return process.platform !== 'win32' && identity.startTime > 0 ? identity.startTime : undefined;
+  }
+
   async listProcesses(): Promise<ProcessInfo[]> {
     return process.platform === 'win32' ? listWindowsProcesses() : listPosixProcesses();
   }

@@ -48,6 +48,8 @@ export interface ProcessReader {
   rssMany(pids: readonly number[]): Promise<Map<number, number>>;
   /** RSS and PSS together: ≈120× the cost of `rss`, so the sampler reads it at a slow cadence. */
   rollup(pid: number): Promise<RollupReading>;
+  /** When the process started, in ms since the epoch, when the platform says. */
+  startedAtMs(identity: ProcessIdentity): number | undefined;
 }
 
 /** Descendants of `root` in a snapshot, found with one pass that builds a parent→children index. */

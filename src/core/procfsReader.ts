@@ -20,6 +20,8 @@ export class ProcfsReader implements ProcessReader {
   /** smaps_rollup came with Linux 4.14; older kernels only have the full smaps (far dearer). */
   readonly hasRollup: boolean;
 
+  private bootTimeMs: number | null | undefined;
+
   constructor(private readonly procRoot = '/proc') {
     this.pageSize = detectPageSize(procRoot);
     this.hasRollup = fs.existsSync(`${procRoot}/self/smaps_rollup`);
@@ -77,6 +79,15 @@ export class ProcfsReader implements ProcessReader {
 
   dispose(): void {
     for (const pid of [...this.statmFds.keys()]) this.forget(pid);
+  }
+
+  /**
+   * Boot time (/proc/stat's btime) plus the start in clock ticks: USER_HZ, the unit of
+   * /proc/PID/stat's starttime, is 100 on every Linux architecture that runs VS Code.
+   */
+  startedAtMs(identity: ProcessIdentity): number | undefined {
+    this.bootTimeMs ??= readBootTimeMs(this.procRoot);
+    return this.bootTimeMs === null ? undefined : this.bootTimeMs + identity.startTime * 10;
   }
 
   identitySync(pid: number): ProcessIdentity | undefined {
@@ -268,4 +279,14 @@ export function parseStatusDetail(text: string): MemoryDetail {
     rssShmemBytes: kib('RssShmem'),
     swapBytes: kib('VmSwap'),
   };
+}
+
+/** The boot time in ms since the epoch, from /proc/stat; null when it cannot be read. */
+function readBootTimeMs(procRoot: string): number | null {
+  try {
+    const match = /^btime (\d+)$/m.exec(fs.readFileSync(`${procRoot}/stat`, 'latin1'));
+    return match ? Number(match[1]) * 1000 : null;
+  } catch {
+    return null;
+  }
 }

@@ -76,7 +76,7 @@ export class ProcessTreeSampler implements SampleSource, Disposable {
     const processKey = processKeyOf(identity);
     const existing = this.trees.get(processKey);
     if (existing) return existing.info;
-    const info: WatchedTree = { processKey, pid, startTime: identity.startTime, label: label ?? `PID ${pid}`, argv: argv ?? [] };
+    const info: WatchedTree = { processKey, pid, startTime: identity.startTime, startedAtMs: this.reader.startedAtMs(identity), label: label ?? `PID ${pid}`, argv: argv ?? [] };
     this.trees.set(processKey, { info, children: [], lastRssBytes: 0, lastDetailAt: -Infinity, rate: this.newRate(), nextDueAt: this.now() });
     this.scanRequested = true; // find its children on the next tick, not 2 s later
     this.timer.poke(); // its first sample now, not when an idle process is next due

@@ -48,6 +48,8 @@ export interface WatchedTree {
   readonly processKey: string;
   readonly pid: number;
   readonly startTime: number;
+  /** When the root process started (ms since the epoch), when the reader knows. */
+  readonly startedAtMs: number | undefined;
   readonly label: string;
   readonly argv: readonly string[];
 }

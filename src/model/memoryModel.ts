@@ -15,42 +15,14 @@ import type { ChartMarker, ChartPoint, Finding, ProcessView } from '../shared/pr
 import { FedSeries } from './fedSeries';
 import { findingOf } from './findings';
 import { PanelDeltas, type ModelUpdate } from './panelDeltas';
-import { viewOf, WatchRegistry, type ProcessSource, type WatchedProcess } from './watchRegistry';
+import { viewOf, WatchRegistry, type WatchedProcess } from './watchRegistry';
 
 export type { ProcessSource } from './watchRegistry';
 export type { ModelUpdate } from './panelDeltas';
 export type { FedUpdate, FedWatchRequest } from './fedSeries';
 
-export interface WatchRequest {
-  readonly pid: number;
-  readonly label: string;
-  readonly source: ProcessSource;
-  readonly resourceUri?: string;
-  /**
-   * Processes with the same series id share one chart line and detector history: a kernel
-   * restart (new PID, same notebook) continues its notebook's series with a restart marker.
-   */
-  readonly seriesId?: string;
-}
-
-/** One sample of one series, as the kernel ledger follows it. */
-export interface SeriesSample {
-  readonly seriesId: string;
-  /** Milliseconds since the epoch. */
-  readonly tMs: number;
-  readonly rssBytes: number;
-}
-
-export interface ProcessExit {
-  readonly view: ProcessView;
-  readonly exit: TreeExit;
-}
-
-export interface MemoryModelOptions {
-  readonly sampler?: ProcessTreeSampler;
-  readonly limitOverrideBytes?: number;
-  readonly historySec?: number;
-}
+export type { MemoryModelOptions, ProcessExit, SeriesSample, WatchRequest } from './modelTypes';
+import type { MemoryModelOptions, ProcessExit, SeriesSample, WatchRequest } from './modelTypes';
 
 export class MemoryModel implements Disposable {
   readonly sampler: ProcessTreeSampler;
@@ -90,12 +62,14 @@ export class MemoryModel implements Disposable {
     if (already) return viewOf(already);
     const seriesId = request.seriesId ?? tree.processKey;
     const limit = readMemoryLimit(request.pid, { overrideBytes: this.limitOverrideBytes });
+    // Its start-up (imports) is exempt only if it is young: one watched an hour after it started has none.
+    const detectorOptions = { limitBytes: limit.bytes, processStartTime: tree.startedAtMs === undefined ? undefined : tree.startedAtMs / 1000 };
     let entry = this.registry.get(seriesId);
     if (entry) {
       // A restart: same series, new process, fresh detector (the old process's memory is gone).
       this.registry.rebind(entry, tree.processKey);
       Object.assign(entry, { pid: request.pid, label: request.label, exited: false, limit, wasAlarmed: false });
-      entry.detector = new BucketedFeed({ limitBytes: limit.bytes });
+      entry.detector = new BucketedFeed(detectorOptions);
       this.addMarker(entry, { t: Date.now() / 1000, kind: 'restart', label: `restarted as PID ${request.pid}` });
     } else {
       entry = {
@@ -105,7 +79,7 @@ export class MemoryModel implements Disposable {
         label: request.label,
         source: request.source,
         resourceUri: request.resourceUri,
-        detector: new BucketedFeed({ limitBytes: limit.bytes }),
+        detector: new BucketedFeed(detectorOptions),
         limit,
         rssBytes: 0,
         measure: 'rss',

@@ -5,7 +5,8 @@
 // Then, over the server, as a person would: "Diagnose in kernel" (consent in the dialog) names
 // what holds the memory in the panel; "Open Memory Chart in Editor" shows it in an editor tab;
 // "Release memory" gives back cyclic garbage made by a cell; the holders table's "Clear Output
-// Cache" empties Out (checked in the kernel over the websocket). The screenshots go where
+// Cache" empties Out (checked in the kernel over the websocket); a kernel killed at its cgroup's
+// limit gets the post-mortem, naming the cell it ran. The screenshots go where
 // ui.e2e.test.ts puts its own ($KMW_SCREENSHOTS_DIR, else a temporary folder).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,8 +17,10 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { e2eUnavailable, explainFailure, openWorkbench, packagedVsix, runCommand, startCodeServer, webviewFrame } from './harness';
 import { CYCLE_GARBAGE_CELL } from '../support/cells';
 import { TestJupyterServer } from '../support/jupyterServer';
+import { MemoryCgroup } from '../support/memoryCgroup';
 import { until } from '../support/wait';
 
+const MB = 1024 * 1024;
 const SCREENSHOTS = process.env.KMW_SCREENSHOTS_DIR || join(tmpdir(), `kmw-ui-screenshots-${process.pid}`);
 /** What the kernel holds before VS Code connects: a 200 MB DataFrame and a list of four 20 MB arrays. */
 const HOLD_CELL = `
@@ -109,6 +112,7 @@ describe('Jupyter Server kernels in a real VS Code', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
     let workbench: Awaited<ReturnType<typeof openWorkbench>> | undefined;
+    let cgroup: MemoryCgroup | string | undefined;
     try {
       const { kernelId } = await jupyter.createSession('analysis/demo.ipynb');
       const kernel = jupyter.connect(kernelId);
@@ -252,6 +256,20 @@ describe('Jupyter Server kernels in a real VS Code', () => {
           return mb !== undefined && mb <= afterRelease - 80 ? mb : undefined;
         }, 30_000);
         t.diagnostic(`gauge: ${afterRelease} → ${afterClear} MB after Clear Output Cache`);
+
+        // The kernel in a memory cgroup (as a pod's limit), a cell that grows until the kernel is
+        // killed at it: the server restarts the kernel, and VS Code says memory killed it, naming the cell.
+        const kernelPid = jupyter.kernelPids()[0];
+        cgroup = MemoryCgroup.create(Math.round(afterClear + 250) * MB);
+        if (typeof cgroup === 'string') {
+          t.diagnostic(`no test cgroup (${cgroup}): the post-mortem step is left out`);
+        } else {
+          cgroup.enter(kernelPid);
+          const growing = await jupyter.execute(kernel, "import time\nchunks = []\nwhile True:\n    chunks.append(b'\\x01' * (5 * 1024 * 1024))\n    time.sleep(0.1)", { storeHistory: true });
+          void growing.done.catch(() => undefined);
+          const postMortem = await notification(page, /^Kernel of demo\.ipynb on .* was likely killed for memory: .* cell \[\d+\] running\.$/, 90_000);
+          t.diagnostic(`post-mortem: ${postMortem}`);
+        }
       } catch (error) {
         throw await explainFailure(error, server, page, 'remote');
       }
@@ -259,6 +277,7 @@ describe('Jupyter Server kernels in a real VS Code', () => {
       await workbench?.close();
       await server?.stop();
       await jupyter.stop(); // the server and each of its kernels, by PID
+      if (cgroup && typeof cgroup !== 'string') cgroup.remove();
       rmSync(workspace, { recursive: true, force: true });
       rmSync(runtimeDir, { recursive: true, force: true });
     }

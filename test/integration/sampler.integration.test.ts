@@ -47,12 +47,15 @@ const readers: Array<[string, () => ProcessReader]> = [
 
 for (const [name, makeReader] of readers) {
   describe(`process-tree sampler (${name} reader)`, () => {
-    it('samples the RSS of a real Python process', async () => {
+    it('samples the RSS of a real Python process, and knows when it started', async () => {
+      const spawnedAt = Date.now();
       const child = await startPython('import sys, time\nx = bytearray(150 * 1024 * 1024)\nprint("ready", flush=True)\ntime.sleep(30)');
       const sampler = new ProcessTreeSampler({ reader: makeReader() });
       const { samples } = collect(sampler);
       const tree = await sampler.watch(child.pid!, 'holder');
       assert.equal(tree.pid, child.pid);
+      // ps's start time has whole seconds; /proc's ticks are 10 ms
+      assert.ok(tree.startedAtMs !== undefined && Math.abs(tree.startedAtMs - spawnedAt) < 2000, `started at ${tree.startedAtMs}, spawned at ${spawnedAt}`);
       await sampler.tick();
       await sampler.tick();
       assert.equal(samples.length, 2);

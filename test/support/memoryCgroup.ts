@@ -42,6 +42,9 @@ export class MemoryCgroup {
         mkdirSync(dir);
         writeFileSync(join(dir, 'memory.limit_in_bytes'), String(limitBytes));
         tryWrite(join(dir, 'memory.memsw.limit_in_bytes'), String(limitBytes)); // at the limit, the OOM killer, not swap
+        // A process moved in brings its memory along (v1 only; v2 never moves charges, so there a
+        // process moved in is limited in what it allocates afterwards, not in what it holds).
+        tryWrite(join(dir, 'memory.move_charge_at_immigrate'), '1');
         return new MemoryCgroup(dir, 'cgroup-v1', limitBytes);
       } catch (error) {
         reasons.push(`cgroup v1 under ${parent}: ${(error as Error).message}`);

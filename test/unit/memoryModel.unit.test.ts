@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
 /** Processes that exist while the test says so, with the RSS it sets. */
 class ScriptedReader implements ProcessReader {
   readonly kind = 'procfs' as const;
-  readonly live = new Map<number, { startTime: number; rss: number; ppid?: number; pss?: number }>();
+  readonly live = new Map<number, { startTime: number; rss: number; ppid?: number; pss?: number; startedAtMs?: number }>();
 
   rss(pid: number): Promise<number | undefined> {
     return Promise.resolve(this.live.get(pid)?.rss);
@@ -28,6 +28,9 @@ class ScriptedReader implements ProcessReader {
     const process = this.live.get(pid);
     if (!process) return Promise.resolve('gone');
     return Promise.resolve(process.pss === undefined ? 'unsupported' : { rssBytes: process.rss, pssBytes: process.pss });
+  }
+  startedAtMs(identity: ProcessIdentity): number | undefined {
+    return this.live.get(identity.pid)?.startedAtMs;
   }
   detail(): Promise<undefined> {
     return Promise.resolve(undefined);
@@ -88,6 +91,32 @@ describe('memory model', () => {
     } finally {
       model.dispose();
     }
+  });
+
+  it("gives a process watched long after it started no start-up allowance, and a fresh one its 15 s", async () => {
+    const alarmAfter = async (startedAgoMs: number): Promise<number | undefined> => {
+      const reader = new ScriptedReader();
+      const clock = { now: 1_000_000 };
+      const model = modelWith(reader, clock);
+      try {
+        reader.live.set(7, { startTime: 3, rss: 50 * MB, startedAtMs: clock.now - startedAgoMs });
+        const view = await model.watch({ pid: 7, label: 'leak.py', source: 'terminal' });
+        for (let i = 1; i <= 56; i++) {
+          // a steady 8 MB/s, under the start-up allowance throughout
+          reader.live.get(7)!.rss = (50 + 2 * i) * MB;
+          clock.now += 250;
+          await model.sampler.tick();
+          if (model.process(view.key)?.alarm) return i * 0.25;
+        }
+        return undefined;
+      } finally {
+        model.dispose();
+      }
+    };
+    const attached = await alarmAfter(600_000);
+    assert.ok(attached !== undefined && attached < 10, `watched 10 min after its start: alarmed after ${attached} s`);
+    const fresh = await alarmAfter(0);
+    assert.equal(fresh, undefined, 'a process in its first 15 s keeps its start-up allowance');
   });
 
   it('continues a series across a restart with a marker, and reports an exit once', async () => {
