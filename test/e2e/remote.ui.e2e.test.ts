@@ -104,7 +104,9 @@ describe('Jupyter Server kernels in a real VS Code', () => {
     const unavailable = e2eUnavailable();
     if (unavailable) return t.skip(unavailable);
     const vsix = packagedVsix();
-    const jupyter = await TestJupyterServer.start({ baseUrl: '/user/demo/' });
+    // The server in a memory cgroup of 1.5 GB, as a JupyterHub pod with a limit (when one can be made here).
+    const cgroup = MemoryCgroup.create(1536 * MB);
+    const jupyter = await TestJupyterServer.start({ baseUrl: '/user/demo/', cgroup: typeof cgroup === 'string' ? undefined : cgroup });
     const workspace = mkdtempSync(join(tmpdir(), 'kmw-remote-'));
     // An empty runtime directory: the Connect quick pick then offers no server of this machine,
     // and the test types the URL as a user of a remote hub would.
@@ -112,7 +114,6 @@ describe('Jupyter Server kernels in a real VS Code', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
     let workbench: Awaited<ReturnType<typeof openWorkbench>> | undefined;
-    let cgroup: MemoryCgroup | string | undefined;
     try {
       const { kernelId } = await jupyter.createSession('analysis/demo.ipynb');
       const kernel = jupyter.connect(kernelId);
@@ -257,17 +258,14 @@ describe('Jupyter Server kernels in a real VS Code', () => {
         }, 30_000);
         t.diagnostic(`gauge: ${afterRelease} → ${afterClear} MB after Clear Output Cache`);
 
-        // The kernel in a memory cgroup (as a pod's limit), a cell that grows until the kernel is
-        // killed at it: the server restarts the kernel, and VS Code says memory killed it, naming the cell.
-        const kernelPid = jupyter.kernelPids()[0];
-        cgroup = MemoryCgroup.create(Math.round(afterClear + 250) * MB);
+        // A cell that grows until the kernel is killed at the cgroup's limit: the server restarts
+        // the kernel, and VS Code says memory killed it, naming the cell.
         if (typeof cgroup === 'string') {
           t.diagnostic(`no test cgroup (${cgroup}): the post-mortem step is left out`);
         } else {
-          cgroup.enter(kernelPid);
           const growing = await jupyter.execute(kernel, "import time\nchunks = []\nwhile True:\n    chunks.append(b'\\x01' * (5 * 1024 * 1024))\n    time.sleep(0.1)", { storeHistory: true });
           void growing.done.catch(() => undefined);
-          const postMortem = await notification(page, /^Kernel of demo\.ipynb on .* was likely killed for memory: .* cell \[\d+\] running\.$/, 90_000);
+          const postMortem = await notification(page, /^Kernel of analysis\/demo\.ipynb on .* was likely killed for memory: .* of 1\.50 GB \(cgroup v[12] .*\), cell \[\d+\] running\.$/, 90_000);
           t.diagnostic(`post-mortem: ${postMortem}`);
         }
       } catch (error) {
@@ -277,7 +275,7 @@ describe('Jupyter Server kernels in a real VS Code', () => {
       await workbench?.close();
       await server?.stop();
       await jupyter.stop(); // the server and each of its kernels, by PID
-      if (cgroup && typeof cgroup !== 'string') cgroup.remove();
+      if (typeof cgroup !== 'string') cgroup.remove();
       rmSync(workspace, { recursive: true, force: true });
       rmSync(runtimeDir, { recursive: true, force: true });
     }

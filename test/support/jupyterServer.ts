@@ -23,6 +23,8 @@ export interface StartOptions {
   readonly kernelSpecs?: Readonly<Record<string, object>>;
   /** Serve https with a self-signed certificate for 127.0.0.1, made for this server. */
   readonly https?: boolean;
+  /** Run the server, and so every kernel it starts, in this memory cgroup (as in a pod with a limit). */
+  readonly cgroup?: { enter(pid: number): void };
 }
 
 export class TestJupyterServer {
@@ -74,6 +76,7 @@ export class TestJupyterServer {
     // The token goes through the environment, as users are told to pass it, never argv.
     const env = { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: '1' };
     const child = spawn(SYSTEM_PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.cgroup?.enter(child.pid!); // before it starts any kernel: they are born inside
     let output = '';
     child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
