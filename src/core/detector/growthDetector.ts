@@ -142,7 +142,10 @@ export class GrowthDetector {
       if (this.scales.length === scale.level + 1) {
         // a coarser scale created after the start-up takes the finer one's start-up peak
         const coarser = new TimeScale(scale.level + 1);
-        if (!this.startingUp) coarser.startupPeak = scale.startupPeak;
+        if (!this.startingUp) {
+          coarser.startupPeak = scale.startupPeak;
+          coarser.startupEndedAt = scale.startupEndedAt;
+        }
         this.scales.push(coarser);
       }
       this.addToScale(scale.level + 1, openStart, openMin, openMax, now, scale.snapshots, slot * RATE_BINS);
@@ -194,9 +197,10 @@ export class GrowthDetector {
     } else if (scale.level === 0 && now - this.processStart >= STARTUP_SEC) {
       this.startingUp = false;
       // a scale that closed no bucket of the start-up takes the finer one's peak
-      for (let level = 1; level < this.scales.length; level++) {
+      for (let level = 0; level < this.scales.length; level++) {
         const each = this.scales[level];
-        if (each.startupPeak === -Infinity) each.startupPeak = this.scales[level - 1].startupPeak;
+        if (level > 0 && each.startupPeak === -Infinity) each.startupPeak = this.scales[level - 1].startupPeak;
+        each.startupEndedAt = now;
       }
     } else if (floor > scale.startupPeak) {
       scale.startupPeak = floor;

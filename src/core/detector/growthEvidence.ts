@@ -19,6 +19,8 @@ const {
   MIN_TROUGHS_TESTED,
   ONGOING_SHARE_HOLD,
   ONGOING_SHARE_RAISE,
+  REST_LEVEL_SHARE,
+  REST_MIN_BUCKETS,
   RISE_TO_SCATTER,
   WINDOW,
   Z_HOLD,
@@ -33,6 +35,9 @@ const {
 export class GrowthEvidence {
   private readonly scratch = new Float64Array(WINDOW);
   private readonly residuals = new Float64Array(WINDOW);
+  /** What findStartupRest found: fields, not a fresh object per evaluation of a climbing scale. */
+  private restTop = -Infinity;
+  private restEnd = 0;
 
   constructor(private readonly teeth: TeethTracker) {}
 
@@ -145,12 +150,16 @@ export class GrowthEvidence {
     if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
       return into.set(growingHold, false, baseline, rise, slope, windowStart);
     }
+    // After a start-up that came to rest, the growth is what rose from its plateau.
+    this.findStartupRest(scale, first, end);
+    const { restTop, restEnd } = this;
+    const riseFrom = Math.max(baseline, restTop);
     // Rise time from 25 % to 75 % of the floor's extent.
-    const low = baseline + 0.25 * (maxFloor - baseline);
-    const high = baseline + 0.75 * (maxFloor - baseline);
+    const low = riseFrom + 0.25 * (maxFloor - riseFrom);
+    const high = riseFrom + 0.75 * (maxFloor - riseFrom);
     let lowAt = NaN;
     let highAt = NaN;
-    for (let i = first; i < end; i++) {
+    for (let i = restEnd; i < end; i++) {
       if (Number.isNaN(lowAt) && floors[i] >= low) lowAt = mids[i];
       if (floors[i] >= high) {
         highAt = mids[i];
@@ -161,8 +170,43 @@ export class GrowthEvidence {
     const growingRaise =
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
+      maxFloor - restTop >= Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * restTop) &&
       (teethRise > 0 || (maxFloor >= scale.startupPeak + LEVEL_SHARE * minRise && this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise)));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
+  }
+
+  /**
+   * Finds the plateau a start-up came to rest on, if the window holds one (see REST_LEVEL_SHARE):
+   * sets `restTop` to its highest floor and `restEnd` to the index after it, or -Infinity and
+   * `first`. The climb up to it was the start-up's; growth after it is a fresh climb from a level.
+   * Every start before the start-up's end is extended as far as the floors stay level: O(n²) on
+   * at most WINDOW floors, and only when everything else says raise.
+   */
+  private findStartupRest(scale: TimeScale, first: number, end: number): void {
+    this.restTop = -Infinity;
+    this.restEnd = first;
+    const ended = scale.startupEndedAt;
+    if (Number.isNaN(ended)) return;
+    const floors = scale.mins;
+    const mids = scale.mids;
+    const longEnough = Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width);
+    for (let start = first; start < end && mids[start] < ended; start++) {
+      let low = floors[start];
+      let high = low;
+      let next = start + 1;
+      for (; next < end; next++) {
+        const lower = Math.min(low, floors[next]);
+        const higher = Math.max(high, floors[next]);
+        if (higher - lower >= REST_LEVEL_SHARE * Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * lower)) break;
+        low = lower;
+        high = higher;
+      }
+      const lasts = next - start >= REST_MIN_BUCKETS && mids[next - 1] - mids[start] + scale.width >= longEnough;
+      if (lasts && (next > this.restEnd || (next === this.restEnd && high > this.restTop))) {
+        this.restTop = high;
+        this.restEnd = next;
+      }
+    }
   }
 
   /**

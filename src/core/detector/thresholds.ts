@@ -136,10 +136,27 @@ export const LEVEL_SHARE = 0.5;
  * line climbs through it within seconds: the recorded causes pass it by 1.5–4 s). After a
  * start-up under the allowance, a scale's floors must pass that scale's highest start-up floor
  * by half the least growth that counts (LEVEL_SHARE) before they can raise, so the start-up's
- * own climb is not read as a leak once it is over. Longer would also cover a start-up whose
- * floors step on after 15 s (mpl_savefig_close at 24 s, mpl_figure_gc_cycles at 16-20 s), at
- * the cost of delaying every slow leak's alarm as much (trimmed_retention_growth's live alarm
- * to ~27 s of its 33-s run with 20 s).
+ * own climb is not read as a leak once it is over (and see REST_LEVEL_SHARE for a start-up that
+ * came to rest). Longer would also cover a start-up whose floors step on after 15 s
+ * (mpl_savefig_close at 24 s and again at 51 s), at the cost of delaying every slow leak's alarm
+ * as much (trimmed_retention_growth's live alarm to ~27 s of its 33-s run with 20 s).
  */
 export const STARTUP_SEC = 15;
 export const STARTUP_ALLOWANCE_BYTES = 256 * MIB;
+/**
+ * A start-up that came to rest: its floors stayed level, within a quarter of the least growth
+ * that counts (Python's own jitter is far below), for REST_MIN_BUCKETS buckets or more of a
+ * scale and as long as a rise must take to count (MIN_RISE_TIME_SEC and _BUCKETS), from a bucket
+ * that began before the start-up ended. The climb up to that plateau was the start-up's, however
+ * it looked; what comes after is a fresh climb from a level, so it raises only if it rises the
+ * whole least growth above the plateau's highest floor (not half of it above the start-up's peak)
+ * and, from the plateau's end, not in one go. matplotlib's warm-up steps its floor again after
+ * resting (mpl_figure_gc_cycles: 106-116 MB for 11 s, then 123 MB at 18-20 s). A start-up still
+ * climbing when it ended has no such plateau and keeps the half: trimmed_retention_growth_33s's
+ * 2-s floors climb 2 MB a bucket, level within a quarter for 3 buckets at most, and with 3 as the
+ * minimum it would alarm at 31.5 s instead of 21.7 s; mpl_figure_gc_cycles's rest at the 1-s
+ * scale holds 7 buckets within a quarter, so 8 (MIN_POINTS) would miss it. Four is also the
+ * least quarter levelLately judges.
+ */
+export const REST_LEVEL_SHARE = 0.25;
+export const REST_MIN_BUCKETS = 4;

@@ -71,6 +71,8 @@ export class TimeScale {
    * teeth of a sawtooth whose coarse floors are its troughs.
    */
   startupPeak = -Infinity;
+  /** When that start-up ended (trace time), NaN if it ended past the allowance or has not ended. */
+  startupEndedAt = NaN;
   alarmed = false;
   raiseStreak = 0;
   clearStreak = 0;

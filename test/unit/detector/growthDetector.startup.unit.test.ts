@@ -38,6 +38,15 @@ describe('detector on a process start-up', () => {
     assert.ok(verdict.firstAlarmAt! >= 15 && verdict.firstAlarmAt! < 25, `alarmed at ${verdict.firstAlarmAt} s`);
   });
 
+  for (const stepMB of [12, 30]) {
+    it(`a rested start-up whose floor steps ${stepMB} MB once more after 15 s never alarms (matplotlib's warm-up)`, () => {
+      // rests at 120 MB from 10 s; at 18 s one more step, as mpl_figure_gc_cycles and mpl_savefig_close
+      const after = (t: number): number => (t > 18 ? stepMB * MB : 0);
+      const { verdict } = analyse(makeTrace({ hz: 4, seconds: 90, shape: startup(10, after), noiseBytes: 0.5 * MB }));
+      assert.equal(verdict.firstAlarmAt, null, JSON.stringify(verdict));
+    });
+  }
+
   it('growth after a rested start-up counts from the start-up\'s highest floor', () => {
     // rests at 120 MB from 10 s; from 30 s a 2-MB step every second
     const after = (t: number): number => (t > 30 ? 2 * MB * Math.floor(t - 30) : 0);
