@@ -4,6 +4,7 @@
 // answering gets a new connection and is sampled again once it answers.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { assessKernelDeath } from '../../src/kernel/postMortem';
 import { JupyterServerSource, type RemoteKernelDeath } from '../../src/remote/jupyterServerSource';
@@ -122,4 +123,57 @@ describe('remote kernel cells, deaths and silences on a real server', { concurre
     await new Promise((resolve) => setTimeout(resolve, 2000));
     assert.equal(source.kernel(kernelId)!.reconnects, before, 'no new connections once it answers');
   });
+
+  it("says why a kernel is not sampled when a proxy refuses its websocket, and keeps trying", async () => {
+    const kernelId = (await server.createSession('behind-proxy.ipynb')).kernelId;
+    const proxy = await restOnlyProxy(server.url);
+    const behind = await JupyterServerSource.connect({ url: proxy.url, token: server.token, intervalMs: 200, refreshMs: 500, sampleLocally: false, reconnectAfterMs: 1500 });
+    try {
+      const view = await until('the kernel listed and given up on', () => {
+        const kernel = behind.kernel(kernelId);
+        return kernel?.state === 'not-answering' && kernel;
+      }, 60_000, 50);
+      console.log(`  behind the proxy: ${view.state}: ${view.reason}`);
+      assert.match(view.reason ?? '', /websocket/);
+      await until('a new connection tried', () => behind.kernel(kernelId)!.reconnects >= 1, 30_000, 50);
+      assert.equal(behind.kernel(kernelId)!.state, 'not-answering', 'never called unable to report its memory');
+      assert.ok(proxy.upgradesRefused() >= 2, `${proxy.upgradesRefused()} websocket upgrades refused`);
+    } finally {
+      behind.dispose();
+      await proxy.close();
+      await server.shutdownKernel(kernelId);
+    }
+  });
 });
+
+/** A reverse proxy on 127.0.0.1 that forwards REST calls to `target` and refuses every websocket upgrade. */
+async function restOnlyProxy(target: string): Promise<{ url: string; upgradesRefused: () => number; close: () => Promise<void> }> {
+  let refused = 0;
+  const origin = new URL(target).origin;
+  const proxy: Server = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'connection' && typeof request.headers[name] === 'string')) as Record<string, string>;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      fetch(`${origin}${request.url}`, { method: request.method, headers, body }).then(
+        async (answer) => {
+          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        },
+        () => response.writeHead(502).end(),
+      );
+    });
+  });
+  proxy.on('upgrade', (_request, socket) => {
+    refused++;
+    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
+    upgradesRefused: () => refused,
+    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+  };
+}
