@@ -152,6 +152,7 @@ async function restOnlyProxy(target: string): Promise<{ url: string; upgradesRef
   const origin = new URL(target).origin;
   const proxy: Server = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
+    request.on('error', () => response.destroy()); // the client gave up on the call: nothing to answer
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'connection' && typeof request.headers[name] === 'string')) as Record<string, string>;
@@ -167,13 +168,20 @@ async function restOnlyProxy(target: string): Promise<{ url: string; upgradesRef
   });
   proxy.on('upgrade', (_request, socket) => {
     refused++;
+    // The websocket client may reset the connection as soon as it reads the refusal (ECONNRESET).
+    socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
   });
+  proxy.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
     upgradesRefused: () => refused,
-    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        proxy.close(() => resolve());
+        proxy.closeAllConnections(); // keep-alive REST connections would hold close() open
+      }),
   };
 }
