@@ -88,11 +88,11 @@ class Monitor {
   async begin(pid: number, label: string, startMs: number): Promise<void> {
     this.startMs = startMs;
     this.limit = readMemoryLimit(pid, { overrideBytes: this.options.limitOverride });
-    this.detector.setLimit(this.limit.bytes);
     this.sampler.onSample((sample) => this.onSample(sample));
     const tree = await this.sampler.watch(pid, label);
     // A process watched long after its start (watch --pid) has no start-up left to exempt.
-    if (tree.startedAtMs !== undefined) this.detector = new BucketedFeed({ limitBytes: this.limit.bytes, processStartTime: (tree.startedAtMs - startMs) / 1000 });
+    const processStartTime = tree.startedAtMs === undefined ? undefined : (tree.startedAtMs - startMs) / 1000;
+    this.detector = new BucketedFeed({ limitBytes: this.limit.bytes, processStartTime });
     await this.sampler.tick(); // the first sample at once, not one interval later
     this.sampler.start();
   }

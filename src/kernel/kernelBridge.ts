@@ -54,7 +54,6 @@ export interface KernelProbe {
   readonly rssBytes: number | null;
   /** The kernel's own cgroup limit, when it is tighter than its host's RAM (absent from older scripts' replies). */
   readonly cgroupLimit?: { readonly bytes: number; readonly source: 'cgroup-v2' | 'cgroup-v1' } | null;
-  readonly ramBytes?: number | null;
 }
 
 export interface MallocInfo {

@@ -157,7 +157,7 @@ except (ValueError, OSError, AttributeError):
 limit = cgroup_limit()
 report({'pid': os.getpid(), 'executable': sys.executable, 'python': platform.python_version(),
         'platform': sys.platform, 'libc': ' '.join(platform.libc_ver()).strip(), 'rssBytes': rss(),
-        'cgroupLimit': limit if limit and (ram is None or limit['bytes'] < ram) else None, 'ramBytes': ram})
+        'cgroupLimit': limit if limit and (ram is None or limit['bytes'] < ram) else None})
 `);
 
 /** Measures, then collects, then trims, measuring after each step; then what holds the live data. */

@@ -58,8 +58,4 @@ export class LimitProber {
       kernel.dispose();
     }
   }
-
-  forget(key: string): void {
-    this.probedPid.delete(key);
-  }
 }

@@ -90,11 +90,6 @@ export class RemoteCellLedger {
     return this.ledger.current;
   }
 
-  /** Whether a cell's end waits for its figure (the caller may ask for one now). */
-  get awaitingSample(): boolean {
-    return this.waiting.length > 0;
-  }
-
   /**
    * A sample the kernel measured at `t` (ms, our clock: its reply's date); returns the last entry
    * it closed. The first sample at or after a cell's end closes it. (The kernel's control thread
