@@ -18,6 +18,7 @@ const {
   MIN_RISE_TIME_SEC,
   MIN_TROUGHS_TESTED,
   ONGOING_SHARE_HOLD,
+  PAUSE_MIN_BUCKETS,
   ONGOING_SHARE_RAISE,
   REST_LEVEL_SHARE,
   REST_MIN_BUCKETS,
@@ -38,6 +39,8 @@ export class GrowthEvidence {
   /** What findStartupRest found: fields, not a fresh object per evaluation of a climbing scale. */
   private restTop = -Infinity;
   private restEnd = 0;
+  /** The highest floor of the latest long pause in the window (see PAUSE_MIN_BUCKETS), or -Infinity. */
+  private pauseTop = -Infinity;
 
   constructor(private readonly teeth: TeethTracker) {}
 
@@ -150,9 +153,10 @@ export class GrowthEvidence {
     if (!raising || !growingHold || rise < minRise || sinceHigh > Math.max(ONGOING_SHARE_RAISE * span, 2 * scale.width)) {
       return into.set(growingHold, false, baseline, rise, slope, windowStart);
     }
-    // After a start-up that came to rest, the growth is what rose from its plateau.
-    this.findStartupRest(scale, first, end);
-    const { restTop, restEnd } = this;
+    // After a start-up that came to rest, the growth is what rose from its plateau; after a long
+    // pause, it must rise the whole least growth above the pause.
+    this.findRests(scale, first, end);
+    const { restTop, restEnd, pauseTop } = this;
     const riseFrom = Math.max(baseline, restTop);
     // Rise time from 25 % to 75 % of the floor's extent.
     const low = riseFrom + 0.25 * (maxFloor - riseFrom);
@@ -171,6 +175,7 @@ export class GrowthEvidence {
       riseTime >= Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width) &&
       !this.comesBack(teethTrend, windowStart, now, lastBytes, minRise, 0.5) &&
       maxFloor - restTop >= Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * restTop) &&
+      maxFloor - pauseTop >= Math.max(MIN_RISE_BYTES, MIN_RISE_FRACTION * pauseTop) &&
       (teethRise > 0 || (maxFloor >= scale.startupPeak + LEVEL_SHARE * minRise && this.clearOfScatter(first, end, scale, baseline, top, tLeft, tRight, rise)));
     return into.set(growingHold, growingRaise, baseline, rise, slope, windowStart);
   }
@@ -179,18 +184,21 @@ export class GrowthEvidence {
    * Finds the plateau a start-up came to rest on, if the window holds one (see REST_LEVEL_SHARE):
    * sets `restTop` to its highest floor and `restEnd` to the index after it, or -Infinity and
    * `first`. The climb up to it was the start-up's; growth after it is a fresh climb from a level.
-   * Every start before the start-up's end is extended as far as the floors stay level: O(n²) on
-   * at most WINDOW floors, and only when everything else says raise.
+   * Also finds the latest long pause anywhere in the window (PAUSE_MIN_BUCKETS): `pauseTop` is its
+   * highest floor, or -Infinity. Every start is extended as far as the floors stay level: O(n²)
+   * on at most WINDOW floors, and only when everything else says raise.
    */
-  private findStartupRest(scale: TimeScale, first: number, end: number): void {
+  private findRests(scale: TimeScale, first: number, end: number): void {
     this.restTop = -Infinity;
     this.restEnd = first;
+    this.pauseTop = -Infinity;
+    let pauseEnd = first;
     const ended = scale.startupEndedAt;
-    if (Number.isNaN(ended)) return;
     const floors = scale.mins;
     const mids = scale.mids;
     const longEnough = Math.max(MIN_RISE_TIME_SEC, MIN_RISE_TIME_BUCKETS * scale.width);
-    for (let start = first; start < end && mids[start] < ended; start++) {
+    for (let start = first; start < end; start++) {
+      const early = mids[start] < ended;
       let low = floors[start];
       let high = low;
       let next = start + 1;
@@ -201,6 +209,11 @@ export class GrowthEvidence {
         low = lower;
         high = higher;
       }
+      if (next - start >= PAUSE_MIN_BUCKETS && (next > pauseEnd || (next === pauseEnd && high > this.pauseTop))) {
+        this.pauseTop = high;
+        pauseEnd = next;
+      }
+      if (!early) continue;
       const lasts = next - start >= REST_MIN_BUCKETS && mids[next - 1] - mids[start] + scale.width >= longEnough;
       if (lasts && (next > this.restEnd || (next === this.restEnd && high > this.restTop))) {
         this.restTop = high;

@@ -54,4 +54,19 @@ describe('detector on a process start-up', () => {
     assert.equal(verdict.alarm, true);
     assert.ok(verdict.firstAlarmAt! > 30 && verdict.firstAlarmAt! < 50, `alarmed at ${verdict.firstAlarmAt} s`);
   });
+  it('after half a minute level, one more small step of a warm-up never alarms (mpl_savefig_close)', () => {
+    // rests at 120 MB from 10 s; 30 MB more at 18 s, level for 27 s, then 14 MB more at 45 s
+    // (under the 16 MB least growth above the level, but 44 MB above the start-up's rest)
+    const after = (t: number): number => (t > 18 ? 30 * MB : 0) + (t > 45 ? 14 * MB : 0);
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 120, shape: startup(10, after), noiseBytes: 0.5 * MB }));
+    assert.equal(verdict.firstAlarmAt, null, JSON.stringify(verdict));
+  });
+
+  it('a leak that begins after half a minute level alarms once it passes the least growth above it', () => {
+    // the same warm-up, then from 45 s a 2-MB step every second
+    const after = (t: number): number => (t > 18 ? 30 * MB : 0) + (t > 45 ? 2 * MB * Math.floor(t - 45) : 0);
+    const { verdict } = analyse(makeTrace({ hz: 4, seconds: 120, shape: startup(10, after), noiseBytes: 0.5 * MB }));
+    assert.equal(verdict.alarm, true);
+    assert.ok(verdict.firstAlarmAt! > 45 && verdict.firstAlarmAt! < 70, `alarmed at ${verdict.firstAlarmAt} s`);
+  });
 });
