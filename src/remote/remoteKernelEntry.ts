@@ -3,6 +3,7 @@
 // usage_reply becomes.
 
 import { KernelConnection, type Kernel, type KernelMessage, type ServerConnection } from '@jupyterlab/services';
+import { guardLibraryRejections } from './libraryRejections';
 import { RemoteCellLedger } from './remoteCellLedger';
 import { trackShellStatus } from './shellStatus';
 import type { UsagePoller, UsageReading } from './usagePoller';
@@ -62,7 +63,7 @@ export function reconnectKernelEntry(entry: KernelEntry, settings: ServerConnect
 }
 
 function attachConnection(entry: KernelEntry, settings: ServerConnection.ISettings, hooks: KernelEntryHooks): void {
-  const connection = new KernelConnection({ model: { id: entry.kernelId, name: entry.kernelName }, serverSettings: settings, handleComms: false });
+  const connection = guardLibraryRejections(new KernelConnection({ model: { id: entry.kernelId, name: entry.kernelName }, serverSettings: settings, handleComms: false }));
   entry.connection = connection;
   entry.poller = hooks.makePoller(entry);
   trackShellStatus(connection, (state) => (entry.executionState = state));

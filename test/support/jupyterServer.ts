@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelConnection, type Kernel, type KernelMessage, type ServerConnection } from '@jupyterlab/services';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { guardLibraryRejections } from '../../src/remote/libraryRejections';
 import { makeServerSettings } from '../../src/remote/serverConnection';
 import { parseServerUrl } from '../../src/remote/serverUrl';
 import { freePort, until } from './wait';
@@ -148,7 +149,8 @@ export class TestJupyterServer {
 
   /** A websocket client to a kernel (what a notebook front end holds), for running cells. */
   connect(kernelId: string): Kernel.IKernelConnection {
-    const connection = new KernelConnection({ model: { id: kernelId, name: 'python3' }, serverSettings: this.settings, handleComms: false });
+    // the notebook front end's client, guarded as the product's own (see src/remote/libraryRejections.ts)
+    const connection = guardLibraryRejections(new KernelConnection({ model: { id: kernelId, name: 'python3' }, serverSettings: this.settings, handleComms: false }));
     this.connections.push(connection);
     return connection;
   }
