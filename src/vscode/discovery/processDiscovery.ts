@@ -17,6 +17,8 @@ const DISCOVERY_INTERVAL_MS = 3000;
 const PYTHON_COMMAND_SCANS_MS = [0, 300, 1000, 3000];
 /** After any other command: one look, for wrappers (make, a shell script) that start Python at once. */
 const OTHER_COMMAND_SCANS_MS = [1000];
+/** A terminal whose shell PID is not known within this long is looked at again on the next pass. */
+const TERMINAL_PID_WAIT_MS = 2000;
 
 /**
  * Finds the Python processes of this window: Jupyter kernels (Python descendants of the extension
@@ -24,7 +26,9 @@ const OTHER_COMMAND_SCANS_MS = [1000];
  * terminal's shell), sharing one process-table read for all sources. It reads the table on a
  * timer only while something could appear unannounced: an open notebook (its kernel), or a
  * terminal without shell integration. A terminal with shell integration says when a command
- * starts, and is looked at then; a window without notebooks or such terminals reads nothing.
+ * starts and ends: it is looked at when one starts, and on the timer while one runs (a wrapper such
+ * as `poetry run`, `conda run` or `make` may start Python seconds later); a window without
+ * notebooks, such terminals or running commands reads nothing.
  */
 export class ProcessDiscovery implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -32,6 +36,10 @@ export class ProcessDiscovery implements vscode.Disposable {
   private readonly terminalPids = new Map<vscode.Terminal, number>();
   private readonly seenPids = new Set<number>(); // already handed to the model
   private scanning = false;
+  /** A pass was asked for while one ran: it runs once more when that one ends (it may have read the table too early). */
+  private rescan = false;
+  /** Commands running in terminals with shell integration, and their terminals. */
+  private readonly runningCommands = new Map<vscode.TerminalShellExecution, vscode.Terminal>();
   private readonly pendingScans = new Set<NodeJS.Timeout>();
   /** PIDs of the active terminal's shell and the Python processes under it (for the gauge). */
   activeTerminalPids: Set<number> = new Set();
@@ -46,6 +54,8 @@ export class ProcessDiscovery implements vscode.Disposable {
       vscode.window.onDidOpenTerminal(() => this.update()),
       vscode.window.onDidCloseTerminal((terminal) => {
         this.terminalPids.delete(terminal);
+        // a terminal closed mid-command announces no end of it
+        for (const [execution, ofTerminal] of this.runningCommands) if (ofTerminal === terminal) this.runningCommands.delete(execution);
         this.update();
       }),
       vscode.window.onDidChangeActiveTerminal(() => void this.scan()),
@@ -56,7 +66,13 @@ export class ProcessDiscovery implements vscode.Disposable {
       }),
       vscode.window.onDidStartTerminalShellExecution((event) => {
         if (!this.settings().watchTerminals) return;
+        this.runningCommands.set(event.execution, event.terminal);
+        this.update();
         this.scanAfter(mayStartPython(event.execution.commandLine.value, this.interpreters.known) ? PYTHON_COMMAND_SCANS_MS : OTHER_COMMAND_SCANS_MS);
+      }),
+      vscode.window.onDidEndTerminalShellExecution((event) => {
+        this.runningCommands.delete(event.execution);
+        this.update();
       }),
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
       vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
@@ -69,7 +85,7 @@ export class ProcessDiscovery implements vscode.Disposable {
     const { watchKernels, watchTerminals } = this.settings();
     const somethingToFind =
       (watchKernels && vscode.workspace.notebookDocuments.some((notebook) => runsJupyterKernel(notebook.notebookType))) ||
-      (watchTerminals && vscode.window.terminals.some((terminal) => terminal.shellIntegration === undefined));
+      (watchTerminals && (this.runningCommands.size > 0 || vscode.window.terminals.some((terminal) => terminal.shellIntegration === undefined)));
     if (somethingToFind && !this.timer) {
       this.timer = setInterval(() => void this.scan(), DISCOVERY_INTERVAL_MS);
       void this.scan();
@@ -92,8 +108,23 @@ export class ProcessDiscovery implements vscode.Disposable {
 
   /** One discovery pass (also called by tests and the "Watch" commands to be prompt). */
   async scan(): Promise<void> {
-    if (this.scanning) return;
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
     this.scanning = true;
+    try {
+      do {
+        this.rescan = false;
+        await this.scanOnce();
+      } while (this.rescan);
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async scanOnce(): Promise<void> {
+    const startedAt = Date.now();
     try {
       const processes = await this.model.sampler.reader.listProcesses();
       const settings = this.settings();
@@ -101,9 +132,9 @@ export class ProcessDiscovery implements vscode.Disposable {
       if (settings.watchTerminals) await this.findTerminalScripts(processes);
     } catch (error) {
       this.log.warn(`discovery failed: ${String(error)}`);
-    } finally {
-      this.scanning = false;
     }
+    const tookMs = Date.now() - startedAt;
+    if (tookMs > 1000) this.log.info(`a discovery pass took ${tookMs} ms`);
   }
 
   private async findKernels(processes: ProcessInfo[]): Promise<void> {
@@ -125,8 +156,11 @@ export class ProcessDiscovery implements vscode.Disposable {
     for (const terminal of vscode.window.terminals) {
       let shellPid = this.terminalPids.get(terminal);
       if (shellPid === undefined) {
-        shellPid = await terminal.processId;
-        if (shellPid === undefined) continue;
+        shellPid = await shellPidOf(terminal);
+        if (shellPid === undefined) {
+          this.log.info(`terminal "${terminal.name}" has no shell PID yet; looking again on the next pass`);
+          continue;
+        }
         this.terminalPids.set(terminal, shellPid);
       }
       const isActive = terminal === vscode.window.activeTerminal;
@@ -186,8 +220,20 @@ export class ProcessDiscovery implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.runningCommands.clear();
     if (this.timer) clearInterval(this.timer);
     for (const timer of this.pendingScans) clearTimeout(timer);
     for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** The terminal's shell PID, or undefined when it does not come within TERMINAL_PID_WAIT_MS (a terminal still starting, or one that never will). */
+async function shellPidOf(terminal: vscode.Terminal): Promise<number | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, TERMINAL_PID_WAIT_MS, undefined)));
+  try {
+    return await Promise.race([Promise.resolve(terminal.processId), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -59,6 +59,21 @@ test('a real ipykernel child of the extension host is discovered, mapped to its 
   }
 });
 
+test('a command that starts Python seconds after it began (a wrapper such as poetry run) is discovered while it runs', async () => {
+  const { model } = await api();
+  const terminal = vscode.window.createTerminal({ name: 'kmw-late', cwd: WORKSPACE });
+  terminal.show();
+  try {
+    // with shell integration the terminal is looked at when a command starts, not on a timer
+    const shell = await until('shell integration in the terminal', () => terminal.shellIntegration, 60_000);
+    shell.executeCommand(`sleep 5; /usr/bin/python3 ${join(ROOT, 'test/workloads/healthy_plain_loop.py')} --iterations 400 --sleep 0.05`);
+    const view = await until('the late script', () => model.processes().find((p) => p.source === 'terminal' && p.label === 'healthy_plain_loop.py (kmw-late)' && !p.exited), 60_000);
+    assert.ok(view.resourceUri?.endsWith('test/workloads/healthy_plain_loop.py'));
+  } finally {
+    terminal.dispose();
+  }
+});
+
 test('a Python script started in an integrated terminal is discovered, labelled with its script and terminal', async () => {
   const { model } = await api();
   const terminal = vscode.window.createTerminal({ name: 'kmw-e2e', cwd: WORKSPACE });
