@@ -106,14 +106,15 @@ export async function explainFailure(error: unknown, server: CodeServer, page: P
     .evaluateAll((items) => items.map((item) => item.getAttribute('aria-label') ?? item.textContent ?? ''))
     .catch((unreadable: unknown) => [`(status bar unreadable: ${String(unreadable)})`]);
   lines.push(`status bar: ${labels.filter(Boolean).join(' | ')}`);
-  for (const log of filesUnder(join(server.userDataDir, 'logs'), /Kernel Memory Watch|exthost\.log$/)) {
+  for (const log of filesUnder(join(server.userDataDir, 'logs'), /Kernel Memory Watch|exthost\.log$|ptyhost\.log$|terminal\.log$/)) {
     const text = readFileSync(log, 'utf8').trim().split('\n');
     lines.push(`--- ${log.slice(server.userDataDir.length)} (last 25 lines)`, ...text.slice(-25));
   }
   lines.push('--- processes under code-server');
   for (const pid of descendants(server.pid)) {
     try {
-      lines.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
+      const [state, ppid] = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      lines.push(`${pid} (parent ${ppid}, ${state}): ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
     } catch {
       // gone meanwhile
     }

@@ -24,11 +24,11 @@ const TERMINAL_PID_WAIT_MS = 2000;
  * Finds the Python processes of this window: Jupyter kernels (Python descendants of the extension
  * host running ipykernel) and scripts in integrated terminals (Python descendants of each
  * terminal's shell), sharing one process-table read for all sources. It reads the table on a
- * timer only while something could appear unannounced: an open notebook (its kernel), or a
- * terminal without shell integration. A terminal with shell integration says when a command
- * starts and ends: it is looked at when one starts, and on the timer while one runs (a wrapper such
- * as `poetry run`, `conda run` or `make` may start Python seconds later); a window without
- * notebooks, such terminals or running commands reads nothing.
+ * timer while something could appear: an open notebook (its kernel) or an open terminal (about
+ * 2 ms of CPU a pass for 90 processes). Shell integration's announcement that a command starts
+ * makes it look at once, but is not relied on: on a saturated machine a script typed in
+ * code-server's terminal went unannounced in two CI runs. A window without notebooks or
+ * terminals reads nothing.
  */
 export class ProcessDiscovery implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -38,8 +38,6 @@ export class ProcessDiscovery implements vscode.Disposable {
   private scanning = false;
   /** A pass was asked for while one ran: it runs once more when that one ends (it may have read the table too early). */
   private rescan = false;
-  /** Commands running in terminals with shell integration, and their terminals. */
-  private readonly runningCommands = new Map<vscode.TerminalShellExecution, vscode.Terminal>();
   private readonly pendingScans = new Set<NodeJS.Timeout>();
   /** PIDs of the active terminal's shell and the Python processes under it (for the gauge). */
   activeTerminalPids: Set<number> = new Set();
@@ -54,25 +52,16 @@ export class ProcessDiscovery implements vscode.Disposable {
       vscode.window.onDidOpenTerminal(() => this.update()),
       vscode.window.onDidCloseTerminal((terminal) => {
         this.terminalPids.delete(terminal);
-        // a terminal closed mid-command announces no end of it
-        for (const [execution, ofTerminal] of this.runningCommands) if (ofTerminal === terminal) this.runningCommands.delete(execution);
         this.update();
       }),
       vscode.window.onDidChangeActiveTerminal(() => void this.scan()),
-      vscode.window.onDidChangeTerminalShellIntegration(() => {
-        this.update();
-        // a command typed before shell integration started was not announced
-        this.scanAfter([0]);
-      }),
+      // a command typed before shell integration started was not announced
+      vscode.window.onDidChangeTerminalShellIntegration(() => this.scanAfter([0])),
       vscode.window.onDidStartTerminalShellExecution((event) => {
         if (!this.settings().watchTerminals) return;
-        this.runningCommands.set(event.execution, event.terminal);
-        this.update();
-        this.scanAfter(mayStartPython(event.execution.commandLine.value, this.interpreters.known) ? PYTHON_COMMAND_SCANS_MS : OTHER_COMMAND_SCANS_MS);
-      }),
-      vscode.window.onDidEndTerminalShellExecution((event) => {
-        this.runningCommands.delete(event.execution);
-        this.update();
+        const python = mayStartPython(event.execution.commandLine.value, this.interpreters.known);
+        this.log.info(`terminal "${event.terminal.name}": a command started${python ? ' that may start Python' : ''}`);
+        this.scanAfter(python ? PYTHON_COMMAND_SCANS_MS : OTHER_COMMAND_SCANS_MS);
       }),
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
       vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
@@ -85,7 +74,7 @@ export class ProcessDiscovery implements vscode.Disposable {
     const { watchKernels, watchTerminals } = this.settings();
     const somethingToFind =
       (watchKernels && vscode.workspace.notebookDocuments.some((notebook) => runsJupyterKernel(notebook.notebookType))) ||
-      (watchTerminals && (this.runningCommands.size > 0 || vscode.window.terminals.some((terminal) => terminal.shellIntegration === undefined)));
+      (watchTerminals && vscode.window.terminals.length > 0);
     if (somethingToFind && !this.timer) {
       this.timer = setInterval(() => void this.scan(), DISCOVERY_INTERVAL_MS);
       void this.scan();
@@ -154,14 +143,18 @@ export class ProcessDiscovery implements vscode.Disposable {
   private async findTerminalScripts(processes: ProcessInfo[]): Promise<void> {
     const active = new Set<number>();
     for (const terminal of vscode.window.terminals) {
-      let shellPid = this.terminalPids.get(terminal);
+      // Asked on every pass, not kept: a terminal relaunched (when an extension such as Git
+      // changes the terminals' environment before it is used) has a new shell, and VS Code then
+      // resolves processId to the new PID. Kept, the old PID hid every script of that terminal.
+      const known = this.terminalPids.get(terminal);
+      const shellPid = (await shellPidOf(terminal)) ?? known;
       if (shellPid === undefined) {
-        shellPid = await shellPidOf(terminal);
-        if (shellPid === undefined) {
-          this.log.info(`terminal "${terminal.name}" has no shell PID yet; looking again on the next pass`);
-          continue;
-        }
+        this.log.info(`terminal "${terminal.name}" has no shell PID yet; looking again on the next pass`);
+        continue;
+      }
+      if (shellPid !== known) {
         this.terminalPids.set(terminal, shellPid);
+        this.log.info(`terminal "${terminal.name}": shell PID ${shellPid}${known === undefined ? '' : ` (was ${known}: relaunched)`}`);
       }
       const isActive = terminal === vscode.window.activeTerminal;
       if (isActive) active.add(shellPid);
@@ -220,7 +213,6 @@ export class ProcessDiscovery implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.runningCommands.clear();
     if (this.timer) clearInterval(this.timer);
     for (const timer of this.pendingScans) clearTimeout(timer);
     for (const disposable of this.disposables) disposable.dispose();

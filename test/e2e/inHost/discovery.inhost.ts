@@ -74,6 +74,28 @@ test('a command that starts Python seconds after it began (a wrapper such as poe
   }
 });
 
+test('a terminal relaunched with a new shell (as when Git changes the environment before it is used) still has its scripts found', async () => {
+  const { model, discovery } = await api();
+  const terminal = vscode.window.createTerminal({ name: 'kmw-relaunch', cwd: WORKSPACE });
+  terminal.show();
+  try {
+    const first = await until('the first shell PID', async () => await terminal.processId, 30_000);
+    await discovery.scan(); // the first shell is seen before the relaunch
+    await until('the terminal to be active', () => vscode.window.activeTerminal === terminal, 30_000);
+    await vscode.commands.executeCommand('workbench.action.terminal.relaunch');
+    let second: number | undefined;
+    await until('a new shell PID', async () => {
+      second = await terminal.processId;
+      return second !== undefined && second !== first ? second : undefined;
+    }, 30_000);
+    terminal.sendText(`/usr/bin/python3 ${join(ROOT, 'test/workloads/healthy_plain_loop.py')} --iterations 400 --sleep 0.05`);
+    const view = await until('the script of the relaunched shell', () => model.processes().find((p) => p.source === 'terminal' && p.label === 'healthy_plain_loop.py (kmw-relaunch)' && !p.exited), 60_000);
+    assert.notEqual(view.pid, second);
+  } finally {
+    terminal.dispose();
+  }
+});
+
 test('a Python script started in an integrated terminal is discovered, labelled with its script and terminal', async () => {
   const { model } = await api();
   const terminal = vscode.window.createTerminal({ name: 'kmw-e2e', cwd: WORKSPACE });
